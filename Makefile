@@ -1,0 +1,42 @@
+# aseanai: two commands on a fresh machine (Python 3.11, pip, make, git):
+#   make report   build the report on the bundled data
+#   make test     run the whole test suite
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help venv report validate summary test lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install the pinned dependencies and the package
+
+report: $(STAMP) ## Validate the bundled data and print a summary of every dataset
+	$(BIN)/aseanai validate
+	$(BIN)/aseanai summary
+
+validate: $(STAMP) ## Check data/ (or DATA=dir) and list every problem
+	$(BIN)/aseanai validate $(if $(DATA),--data-dir $(DATA))
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
+	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
+	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert pytest nbval frictionless
+	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(build/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
+	  build/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean: ## Remove build/ (keeps .venv)
+	rm -rf build
