@@ -1,4 +1,4 @@
-"""Command line: ``aseanai validate`` and ``aseanai summary``.
+"""Command line: ``aseanai validate``, ``aseanai summary`` and ``aseanai dictionary``.
 
 A thin layer over the library: each command calls one public function.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .datapackage import DATA_ENV, DataError, display_path, read_package
+from .datapackage import DATA_ENV, DataError, data_dictionary, display_path, read_package
 from .validate import load_all, validate
 
 
@@ -23,12 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     _add_data_dir(p)
     p = sub.add_parser("summary", help="one line per dataset: rows, sources cited, date range")
     _add_data_dir(p)
+    p = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from datapackage.json")
+    _add_data_dir(p)
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
             return _validate(args.data_dir)
         if args.command == "summary":
             return _summary(args.data_dir)
+        if args.command == "dictionary":
+            print(data_dictionary(read_package(args.data_dir)), end="")
+            return 0
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -232,3 +232,29 @@ def _find_line(lines: list[str], needle: str, fallback: int) -> int:
         if needle in line:
             return n
     return 0
+
+
+def data_dictionary(pkg: Package) -> str:
+    """The data dictionary as Markdown, generated from ``datapackage.json``.
+
+    The README embeds this text between ``<!-- data-dictionary -->`` markers and
+    a test checks that the two agree, so the README cannot drift from the schema.
+    """
+    out = []
+    for res in pkg.resources:
+        key = ", ".join(f"`{k}`" for k in res.primary_key)
+        desc = next((r.get("description", "") for r in pkg.descriptor["resources"] if r["name"] == res.name), "")
+        out += [f"#### `{res.path}`: {res.title}", "", f"{desc} Primary key: {key}.", "",
+                "| column | type | required | description |", "|---|---|---|---|"]
+        for f in res.fields:
+            text = f.description
+            if f.enum:
+                text += " One of: " + ", ".join(f"`{v}`" for v in f.enum) + "."
+            if f.unit:
+                text += f" Unit: {f.unit}."
+            fks = [fk for fk in res.foreign_keys if f.name in fk.fields]
+            for fk in fks:
+                text += f" References `{fk.resource}.{fk.ref_fields[fk.fields.index(f.name)]}`."
+            out.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {text.replace('|', '/')} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

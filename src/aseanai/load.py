@@ -119,7 +119,7 @@ def read_raw(pkg: Package, name: str) -> RawTable:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(shown, reader.line_num, "*", f"not valid CSV ({exc})"))
+            problems.append(Problem(shown, start, "*", f"not valid CSV ({exc})"))
             return empty
         if not row or (len(row) == 1 and row[0] == "" and width > 1):
             start = reader.line_num + 1

@@ -1,0 +1,264 @@
+"""Partner diversity, US-China balance and dominance: tidy frames in, tidy frames out.
+
+Definitions (``s_i`` is partner ``i``'s share of a state's links, ``n`` the
+number of distinct partners):
+
+- Herfindahl-Hirschman index ``HHI = sum(s_i ** 2)``, from ``1/n`` (even) to 1.
+- Normalised HHI, the form UNCTAD uses for concentration indices,
+  ``(HHI - 1/n) / (1 - 1/n)``, from 0 (even) to 1 (one partner); 1 when ``n == 1``.
+- Effective number of partners ``1 / HHI``.
+- Shannon entropy ``-sum(s_i * ln s_i)``, in nats; 0 for a single partner.
+- US-China balance ``B = 100 * n_US / (n_US + n_CN)``: 100 all-US, 0 all-China,
+  50 even; undefined (NA, not 50) when neither appears.
+- Dominance share: the largest single origin's share of a total.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
+    "balance", "dominance",
+]
+
+US, CN = "USA", "CHN"
+
+
+def expand_blocs(actors: pd.Series, bloc_members: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """Replace each bloc by its member states as of a date.
+
+    Parameters
+    ----------
+    actors : Series
+        Actor ids; blocs among them are expanded, other ids are kept as they are.
+    bloc_members : DataFrame
+        The ``bloc_members`` table (``bloc_id``, ``member_id``, ``joined_on``, ``left_on``).
+    as_of : Series, scalar or None
+        The date at which membership counts, aligned with ``actors``; NaT or None
+        counts today's members.
+
+    Returns
+    -------
+    DataFrame
+        ``row`` (position in ``actors``), ``actor_id`` (as given) and
+        ``member_id`` (the actor itself, or each member of the bloc then).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"bloc_id": ["B", "B"], "member_id": ["X", "Y"],
+    ...                   "joined_on": pd.to_datetime(["2000-01-01", "2020-01-01"]),
+    ...                   "left_on": pd.NaT})
+    >>> expand_blocs(pd.Series(["B", "Z"]), m, pd.Timestamp("2010-01-01"))["member_id"].tolist()
+    ['X', 'Z']
+    """
+    frame = pd.DataFrame({"row": np.arange(len(actors)), "actor_id": np.asarray(actors, dtype=object)})
+    when = pd.Series(pd.to_datetime(as_of if as_of is not None else pd.NaT), index=frame.index) \
+        if np.ndim(as_of) == 0 else pd.to_datetime(pd.Series(np.asarray(as_of)))
+    frame["_as_of"] = when.fillna(pd.Timestamp("2262-01-01")).to_numpy()
+    members = bloc_members[["bloc_id", "member_id", "joined_on", "left_on"]].astype(
+        {"bloc_id": object, "member_id": object})
+    merged = frame.merge(members, how="left", left_on="actor_id", right_on="bloc_id")
+    is_bloc = merged["bloc_id"].notna()
+    live = (merged["joined_on"] <= merged["_as_of"]) & (
+        merged["left_on"].isna() | (merged["_as_of"] < merged["left_on"]))
+    merged = merged[~is_bloc | live.fillna(False).astype(bool)]
+    out = merged.assign(member_id=merged["member_id"].where(merged["bloc_id"].notna(), merged["actor_id"]))
+    return out.sort_values(["row", "member_id"])[["row", "actor_id", "member_id"]].reset_index(drop=True)
+
+
+def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members: pd.DataFrame | None = None, *,
+                  expand: bool = True, weight: dict | None = None, as_of=None) -> pd.DataFrame:
+    """One row per (ASEAN state, partner, instrument): the links diversity is measured on.
+
+    Parameters
+    ----------
+    agreements, parties : DataFrame
+        The ``agreements`` and ``agreement_parties`` tables. Filter
+        ``agreements`` first to choose which instruments count.
+    bloc_members : DataFrame, optional
+        Needed when ``expand`` is true.
+    expand : bool, default True
+        Expand blocs into their member states as of the signing date (as of
+        ``as_of`` for unsigned instruments). If false, a bloc is one party.
+    weight : dict, optional
+        ``{column: {value: weight}}``, e.g. ``{"legal_form": {"binding": 2,
+        "non-binding": 1}}``. Default: every link weighs 1.
+    as_of : date, optional
+        Membership date for unsigned instruments; default: today's members.
+
+    Returns
+    -------
+    DataFrame
+        ``agreement_id``, ``member_id`` (ASEAN side), ``partner_id``, ``weight``,
+        sorted. An intra-ASEAN instrument (no partner side) gives no link.
+
+    Examples
+    --------
+    >>> import aseanai
+    >>> t = aseanai.load_all()
+    >>> links = partner_links(t["agreements"], t["agreement_parties"], t["bloc_members"])
+    """
+    p = parties.merge(agreements[["agreement_id", "signed_on"]], on="agreement_id", how="inner").reset_index(drop=True)
+    if expand:
+        if bloc_members is None:
+            raise ValueError("expand=True needs the bloc_members table")
+        when = p["signed_on"]
+        if as_of is not None:
+            when = when.fillna(pd.Timestamp(as_of))
+        ex = expand_blocs(p["actor_id"], bloc_members, when)
+        p = p.drop(columns="actor_id").iloc[ex["row"].to_numpy()].assign(actor_id=ex["member_id"].to_numpy())
+    cols = ["agreement_id", "actor_id"]
+    asean = p.loc[p["side"] == "asean", cols].rename(columns={"actor_id": "member_id"})
+    partners = p.loc[p["side"] == "partner", cols].rename(columns={"actor_id": "partner_id"})
+    links = asean.merge(partners, on="agreement_id").drop_duplicates()
+    links = links.astype({"agreement_id": "string", "member_id": "string", "partner_id": "string"})
+    links["weight"] = _weights(links, agreements, weight)
+    return links.sort_values(["member_id", "partner_id", "agreement_id"]).reset_index(drop=True)
+
+
+def _weights(links: pd.DataFrame, agreements: pd.DataFrame, weight) -> np.ndarray:
+    if weight is None:
+        return np.ones(len(links))
+    ((column, mapping),) = weight.items()
+    per_agreement = agreements.set_index("agreement_id")[column].astype(object).map(mapping)
+    w = links["agreement_id"].map(per_agreement)
+    if w.isna().any():
+        missing = sorted(set(agreements[column].astype(object)) - set(mapping))
+        raise ValueError(f"weight for {column} has no value for {missing}")
+    return w.astype(float).to_numpy()
+
+
+def partner_shares(links: pd.DataFrame, *, by: str = "member_id", partner: str = "partner_id",
+                   weight: str | None = "weight") -> pd.DataFrame:
+    """Each partner's share of a group's (weighted) links.
+
+    Returns
+    -------
+    DataFrame
+        ``by``, ``partner``, ``links`` (weighted count) and ``share`` (sums to 1 per group).
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({"member_id": ["SGP"] * 3, "partner_id": ["USA", "USA", "CHN"]})
+    >>> partner_shares(links, weight=None)["share"].round(3).tolist()
+    [0.333, 0.667]
+    """
+    w = links[weight].astype(float) if weight else pd.Series(1.0, index=links.index)
+    counts = (links.assign(links=w).groupby([by, partner], observed=True, sort=True)["links"].sum().reset_index())
+    counts["share"] = counts["links"] / counts.groupby(by, observed=True)["links"].transform("sum")
+    return counts
+
+
+def concentration(shares: pd.Series) -> dict[str, float]:
+    """HHI, normalised HHI, effective number and entropy of one set of shares.
+
+    Examples
+    --------
+    >>> concentration(pd.Series([0.5, 0.25, 0.25]))["hhi"]
+    0.375
+    """
+    s = np.asarray(shares, dtype=float)
+    s = s[s > 0]
+    if s.size == 0:
+        return {"n_partners": 0, "hhi": np.nan, "hhi_norm": np.nan, "effective_partners": np.nan, "entropy": np.nan}
+    s = s / s.sum()
+    n = s.size
+    h = float(np.sum(s ** 2))
+    norm = 1.0 if n == 1 else (h - 1 / n) / (1 - 1 / n)
+    return {"n_partners": n, "hhi": h, "hhi_norm": float(max(norm, 0.0)), "effective_partners": 1 / h,
+            "entropy": float(-np.sum(s * np.log(s)))}
+
+
+def balance(n_us, n_cn):
+    """US-China balance ``100 * n_US / (n_US + n_CN)``; NA where both are 0.
+
+    Works on scalars or aligned Series.
+
+    Examples
+    --------
+    >>> balance(2, 2), balance(3, 0), balance(0, 0)
+    (50.0, 100.0, nan)
+    """
+    us = np.asarray(n_us, dtype=float)
+    cn = np.asarray(n_cn, dtype=float)
+    total = us + cn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b = np.where(total > 0, 100 * us / np.where(total > 0, total, 1), np.nan)
+    if isinstance(n_us, pd.Series):
+        return pd.Series(b, index=n_us.index, name="balance").astype("Float64")
+    return float(b)
+
+
+def diversity(links: pd.DataFrame, *, by: str = "member_id", partner: str = "partner_id",
+              weight: str | None = "weight", us: str = US, cn: str = CN) -> pd.DataFrame:
+    """Partner-diversity metrics per group: the table of the partner-diversity notebook.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``by`` value: ``n_instruments``, ``n_partners``, ``hhi``,
+        ``hhi_norm``, ``effective_partners``, ``entropy``, ``n_us``, ``n_cn``
+        (weighted links to each) and ``balance``.
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({"agreement_id": list("abcd"), "member_id": ["SGP"] * 4,
+    ...                       "partner_id": ["USA", "CHN", "AUS", "AUS"], "weight": 1.0})
+    >>> diversity(links)[["n_partners", "hhi", "balance"]].to_dict("records")
+    [{'n_partners': 3, 'hhi': 0.375, 'balance': 50.0}]
+    """
+    shares = partner_shares(links, by=by, partner=partner, weight=weight)
+    rows = []
+    for key, g in shares.groupby(by, observed=True, sort=True):
+        c = concentration(g["share"])
+        links_to = dict(zip(g[partner], g["links"]))
+        rows.append({by: key, **c, "n_us": float(links_to.get(us, 0.0)), "n_cn": float(links_to.get(cn, 0.0))})
+    out = pd.DataFrame(rows, columns=[by, "n_partners", "hhi", "hhi_norm", "effective_partners", "entropy",
+                                      "n_us", "n_cn"])
+    n_inst = links.groupby(by, observed=True)["agreement_id"].nunique() if "agreement_id" in links else None
+    out.insert(1, "n_instruments", out[by].map(n_inst).astype("Int64") if n_inst is not None else pd.NA)
+    out["n_partners"] = out["n_partners"].astype("Int64")
+    out["balance"] = balance(out["n_us"], out["n_cn"])
+    return out.reset_index(drop=True)
+
+
+def dominance(data: pd.DataFrame, *, by: str | list[str], origin: str, value: str | None = None) -> pd.DataFrame:
+    """Largest single origin's share of each group, and which origin it is.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy rows, one per item (an instrument link, a project, a pledge).
+    by : str or list of str
+        Grouping columns (e.g. ``["host_id", "dimension"]``).
+    origin : str
+        Column holding the origin country.
+    value : str, optional
+        Column to sum (e.g. MW or USD); default counts rows.
+
+    Returns
+    -------
+    DataFrame
+        ``by``..., ``top_origin``, ``top_share``, ``n_origins``, ``total``.
+        Ties for the top are broken alphabetically and flagged in ``tied``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"host": ["SGP"] * 4, "origin": ["USA", "USA", "CHN", "AUS"]})
+    >>> dominance(d, by="host", origin="origin")[["top_origin", "top_share"]].to_dict("records")
+    [{'top_origin': 'USA', 'top_share': 0.5}]
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    vals = data[value].astype(float) if value else pd.Series(1.0, index=data.index)
+    sums = data.assign(_v=vals).groupby(by + [origin], observed=True, sort=True)["_v"].sum().reset_index()
+    sums = sums[sums["_v"] > 0]
+    rows = []
+    for key, g in sums.groupby(by, observed=True, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        total = g["_v"].sum()
+        top = g["_v"].max()
+        leaders = sorted(g.loc[g["_v"] == top, origin].astype(str))
+        rows.append({**dict(zip(by, key)), "top_origin": leaders[0], "top_share": float(top / total),
+                     "tied": len(leaders) > 1, "n_origins": len(g), "total": float(total)})
+    return pd.DataFrame(rows, columns=by + ["top_origin", "top_share", "tied", "n_origins", "total"])

@@ -1,0 +1,70 @@
+"""The pins: requirements.lock is the one record; environment.yml and pyproject follow it."""
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+from conftest import REPO
+
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_pins() -> dict[str, str]:
+    pins = {}
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        m = PIN.match(line.strip())
+        if m:
+            pins[_norm(m.group(1))] = m.group(2)
+    return pins
+
+
+def env_pins() -> dict[str, str]:
+    pins = {}
+    for line in (REPO / "environment.yml").read_text().splitlines():
+        m = PIN.match(line.strip().lstrip("- ").strip())
+        if m:
+            pins[_norm(m.group(1))] = m.group(2)
+    return pins
+
+
+def pyproject_deps() -> set[str]:
+    import tomllib
+
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    reqs = list(meta["dependencies"])
+    for extra in meta["optional-dependencies"].values():
+        reqs += extra
+    return {_norm(re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0]) for r in reqs}
+
+
+def test_every_line_of_the_lock_is_an_exact_pin():
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert PIN.match(line), f"not an exact pin: {line!r}"
+
+
+def test_environment_yml_pins_agree_with_the_lock():
+    lock, env = lock_pins(), env_pins()
+    assert env, "environment.yml lists no pins"
+    mismatched = {k: (v, lock.get(k)) for k, v in env.items() if lock.get(k) != v}
+    assert not mismatched, f"environment.yml vs requirements.lock: {mismatched}"
+
+
+def test_every_direct_dependency_is_pinned_in_both():
+    deps = pyproject_deps()
+    assert deps - set(lock_pins()) == set()
+    assert deps - set(env_pins()) == set()
+
+
+def test_environment_yml_uses_python_311():
+    assert re.search(r"^\s*-\s*python=3\.11\s*$", (REPO / "environment.yml").read_text(), re.M)
+
+
+def test_installed_versions_are_the_pinned_ones():
+    lock = lock_pins()
+    for name in pyproject_deps():
+        assert version(name) == lock[name], name

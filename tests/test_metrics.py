@@ -1,0 +1,154 @@
+"""Metrics against cases worked out by hand."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aseanai.metrics import balance, concentration, diversity, dominance, expand_blocs, partner_links, partner_shares
+
+D = pd.Timestamp
+
+
+@pytest.fixture
+def members():
+    return pd.DataFrame({
+        "bloc_id": ["ASEAN"] * 3,
+        "member_id": ["SGP", "MYS", "TLS"],
+        "joined_on": [D("1967-08-08"), D("1967-08-08"), D("2025-10-26")],
+        "left_on": pd.Series([pd.NaT] * 3, dtype="datetime64[s]"),
+    })
+
+
+@pytest.fixture
+def toy():
+    agreements = pd.DataFrame({
+        "agreement_id": ["a", "b", "c", "d"],
+        "signed_on": [D("2024-01-01"), D("2021-10-08"), pd.NaT, D("2022-05-26")],
+        "legal_form": ["non-binding", "binding", "binding", "non-binding"],
+    })
+    parties = pd.DataFrame({
+        "agreement_id": ["a", "a", "b", "b", "c", "d", "d"],
+        "actor_id": ["ASEAN", "CHN", "SGP", "USA", "ASEAN", "SGP", "JPN"],
+        "side": ["asean", "partner", "asean", "partner", "asean", "asean", "partner"],
+    })
+    return agreements, parties
+
+
+def test_concentration_single_partner():
+    assert concentration([1.0]) == {"n_partners": 1, "hhi": 1.0, "hhi_norm": 1.0, "effective_partners": 1.0,
+                                    "entropy": 0.0}
+
+
+def test_concentration_two_even_partners():
+    c = concentration([0.5, 0.5])
+    assert c["hhi"] == 0.5 and c["hhi_norm"] == 0.0 and c["effective_partners"] == 2.0
+    assert c["entropy"] == pytest.approx(math.log(2))
+
+
+def test_concentration_half_quarter_quarter():
+    # HHI = .25 + .0625 + .0625 = .375; normalised (.375 - 1/3) / (2/3) = .0625
+    c = concentration(pd.Series([2, 1, 1]))  # raw counts are normalised to shares
+    assert c["hhi"] == pytest.approx(0.375)
+    assert c["hhi_norm"] == pytest.approx(0.0625)
+    assert c["effective_partners"] == pytest.approx(8 / 3)
+    assert c["entropy"] == pytest.approx(-(0.5 * math.log(0.5) + 0.5 * math.log(0.25)))
+
+
+def test_concentration_empty_is_undefined():
+    c = concentration([])
+    assert c["n_partners"] == 0 and math.isnan(c["hhi"])
+
+
+def test_balance_scalars_and_undefined():
+    assert balance(1, 3) == 25.0
+    assert balance(0, 2) == 0.0
+    assert balance(4, 0) == 100.0
+    assert math.isnan(balance(0, 0))  # undefined, not 50
+
+
+def test_balance_series_keeps_index_and_na():
+    b = balance(pd.Series([1, 0], index=["x", "y"]), pd.Series([1, 0], index=["x", "y"]))
+    assert b.index.tolist() == ["x", "y"]
+    assert b["x"] == 50.0 and pd.isna(b["y"])
+
+
+def test_expand_blocs_respects_joining_date(members):
+    before = expand_blocs(pd.Series(["ASEAN"]), members, D("2024-01-01"))
+    today = expand_blocs(pd.Series(["ASEAN"]), members, None)
+    assert before["member_id"].tolist() == ["MYS", "SGP"]
+    assert today["member_id"].tolist() == ["MYS", "SGP", "TLS"]
+
+
+def test_expand_blocs_keeps_states_and_rows(members):
+    out = expand_blocs(pd.Series(["CHN", "ASEAN"]), members, pd.Series([D("2020-01-01"), D("2020-01-01")]))
+    assert out[["row", "member_id"]].values.tolist() == [[0, "CHN"], [1, "MYS"], [1, "SGP"]]
+
+
+def test_partner_links_expanded(toy, members):
+    agreements, parties = toy
+    links = partner_links(agreements, parties, members)
+    got = set(map(tuple, links[["agreement_id", "member_id", "partner_id"]].values.tolist()))
+    # a: ASEAN (MYS, SGP in 2024; TLS not yet) x CHN; b: SGP x USA; c: no partner -> no link; d: SGP x JPN
+    assert got == {("a", "MYS", "CHN"), ("a", "SGP", "CHN"), ("b", "SGP", "USA"), ("d", "SGP", "JPN")}
+    assert (links["weight"] == 1).all()
+
+
+def test_partner_links_not_expanded_keeps_the_bloc(toy):
+    agreements, parties = toy
+    links = partner_links(agreements, parties, expand=False)
+    assert ("a", "ASEAN", "CHN") in set(map(tuple, links[["agreement_id", "member_id", "partner_id"]].values.tolist()))
+
+
+def test_partner_links_weighted_by_legal_form(toy, members):
+    agreements, parties = toy
+    links = partner_links(agreements, parties, members, weight={"legal_form": {"binding": 2, "non-binding": 1}})
+    w = dict(zip(links["agreement_id"] + links["member_id"], links["weight"]))
+    assert w["bSGP"] == 2 and w["dSGP"] == 1
+
+
+def test_partner_links_unknown_weight_is_an_error(toy, members):
+    agreements, parties = toy
+    with pytest.raises(ValueError, match="no value for"):
+        partner_links(agreements, parties, members, weight={"legal_form": {"binding": 2}})
+
+
+def test_partner_shares_sum_to_one():
+    links = pd.DataFrame({"member_id": ["SGP", "SGP", "SGP", "MYS"], "partner_id": ["USA", "USA", "CHN", "JPN"],
+                          "weight": 1.0})
+    s = partner_shares(links)
+    assert s.groupby("member_id")["share"].sum().tolist() == [1.0, 1.0]
+    assert s.loc[(s.member_id == "SGP") & (s.partner_id == "USA"), "share"].item() == pytest.approx(2 / 3)
+
+
+def test_diversity_table(toy, members):
+    agreements, parties = toy
+    d = diversity(partner_links(agreements, parties, members)).set_index("member_id")
+    # SGP: CHN, USA, JPN once each -> HHI 1/3, normalised 0, balance 50
+    assert d.loc["SGP", "n_instruments"] == 3
+    assert d.loc["SGP", "n_partners"] == 3
+    assert d.loc["SGP", "hhi"] == pytest.approx(1 / 3)
+    assert d.loc["SGP", "hhi_norm"] == pytest.approx(0.0)
+    assert d.loc["SGP", "balance"] == 50.0
+    # MYS: CHN only -> fully concentrated, balance 0
+    assert d.loc["MYS", "hhi_norm"] == 1.0 and d.loc["MYS", "balance"] == 0.0
+
+
+def test_diversity_balance_undefined_without_us_or_china():
+    links = pd.DataFrame({"agreement_id": ["x"], "member_id": ["SGP"], "partner_id": ["AUS"], "weight": 1.0})
+    assert pd.isna(diversity(links).loc[0, "balance"])
+
+
+def test_dominance_counts_and_values():
+    d = pd.DataFrame({"host": ["SGP"] * 4 + ["MYS"] * 2, "origin": ["USA", "USA", "CHN", "AUS", "CHN", "JPN"],
+                      "mw": [20, np.nan, 20, 20, 54, 22]})
+    by_count = dominance(d, by="host", origin="origin").set_index("host")
+    assert by_count.loc["SGP", "top_origin"] == "USA" and by_count.loc["SGP", "top_share"] == 0.5
+    assert by_count.loc["MYS", "tied"]  # one each: a tie, broken alphabetically
+    assert by_count.loc["MYS", "top_origin"] == "CHN"
+    by_mw = dominance(d, by="host", origin="origin", value="mw").set_index("host")
+    # unknown MW is not counted as zero capacity for anyone: SGP 20/20/20 -> tie at 1/3
+    assert by_mw.loc["SGP", "top_share"] == pytest.approx(1 / 3) and by_mw.loc["SGP", "tied"]
+    assert by_mw.loc["MYS", "top_share"] == pytest.approx(54 / 76)
