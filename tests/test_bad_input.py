@@ -189,7 +189,7 @@ CASES = [missing_file, missing_column, unknown_column, wrong_type_number, wrong_
 
 FRAGMENTS = {
     "missing_file": "file not found", "missing_column": "column missing", "unknown_column": "not in datapackage.json",
-    "wrong_type_number": "not a number ('lots'", "wrong_type_integer": "not a whole number",
+    "wrong_type_number": "not a number (found 'lots')", "wrong_type_integer": "not a whole number",
     "impossible_date": "not a valid date", "date_wrong_format": "not a valid date",
     "outside_enum": "not one of", "bad_boolean": "not true or false", "duplicate_key": "duplicate primary key",
     "duplicate_compound_key": "duplicate primary key", "dangling_foreign_key": "not found in agreements.csv",

@@ -19,7 +19,7 @@ import pandas as pd
 
 __all__ = [
     "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
-    "balance", "dominance",
+    "balance", "dominance", "origin_as_of",
 ]
 
 US, CN = "USA", "CHN"
@@ -262,3 +262,49 @@ def dominance(data: pd.DataFrame, *, by: str | list[str], origin: str, value: st
         rows.append({**dict(zip(by, key)), "top_origin": leaders[0], "top_share": float(top / total),
                      "tied": len(leaders) > 1, "n_origins": len(g), "total": float(total)})
     return pd.DataFrame(rows, columns=by + ["top_origin", "top_share", "tied", "n_origins", "total"])
+
+
+#: Which basis decides a company's origin when several hold at once.
+ORIGIN_PREFERENCE = ("controlling owner", "parent company", "headquarters")
+
+
+def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENCE) -> pd.DataFrame:
+    """Each company's origin country on a date.
+
+    A period holds from ``valid_from`` (open when empty) up to, not including,
+    ``valid_to`` (open when empty). Where several bases hold at once (AirTrunk:
+    headquartered in Australia, controlled from the US since end-2024), the
+    first basis in ``prefer`` wins.
+
+    Parameters
+    ----------
+    company_origins : DataFrame
+        The ``company_origins`` table.
+    when : date-like
+        The date; ``None`` means today's origins (periods still open).
+
+    Returns
+    -------
+    DataFrame
+        ``actor_id``, ``origin_id``, ``basis`` - one row per company.
+
+    Examples
+    --------
+    >>> import aseanai
+    >>> o = aseanai.load("company_origins")
+    >>> origin_as_of(o, "2023-07-14").set_index("actor_id").loc["airtrunk", "origin_id"]
+    'AUS'
+    >>> origin_as_of(o, None).set_index("actor_id").loc["airtrunk", "origin_id"]
+    'USA'
+    """
+    o = company_origins
+    if when is None:
+        live = o["valid_to"].isna()
+    else:
+        t = pd.Timestamp(when)
+        live = (o["valid_from"].isna() | (o["valid_from"] <= t)) & (o["valid_to"].isna() | (t < o["valid_to"]))
+    rank = {b: i for i, b in enumerate(prefer)}
+    cur = o[live.fillna(False).astype(bool)].assign(_rank=lambda d: d["basis"].astype(object).map(rank).fillna(len(rank)))
+    cur = cur.sort_values(["actor_id", "_rank"]).drop_duplicates("actor_id")
+    out = cur[["actor_id", "origin_id", "basis"]].reset_index(drop=True)
+    return out.astype({"actor_id": "string", "origin_id": "string"})

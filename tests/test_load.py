@@ -1,0 +1,77 @@
+"""Loaders: dtypes from the schema, unique keys, one hand-checked value per table."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import aseanai
+from aseanai.datapackage import read_package
+
+HAND_CHECKED = {  # table: (key column, key, column, value as the CSV says it)
+    "sources": ("source_id", "column", "source_type", "column"),
+    "actors": ("actor_id", "SGP", "actor_type", "state"),
+    "bloc_members": ("member_id", "KHM", "joined_on", pd.Timestamp("1999-04-30")),
+    "company_origins": ("actor_id", "microsoft", "origin_id", "USA"),
+    "agreements": ("agreement_id", "sg_jp_moc_2022", "term_years", 3),
+    "agreement_parties": ("agreement_id", "kor_sg_ai_mou_2022", "side", "asean"),
+    "dc_projects": ("project_id", "gds_johor_ntp_2021_07_15", "capacity_mw", 54.0),
+    "dc_project_actors": ("project_id", "sg_dccfa_2023_microsoft", "actor_id", "microsoft"),
+    "tech_presence": ("actor_id", "tencent", "since", pd.Timestamp("2020-09-15")),
+    "investments": ("investment_id", "aws_singapore_2024", "amount_usd", 8.88e9),
+    "milestones": ("milestone_id", "vn_ai_strategy_2021", "happened_on", pd.Timestamp("2021-01-26")),
+    "claims": ("claim_id", "c23", "verdict", "contradicted"),
+}
+DTYPE_OF = {"string": "string", "list": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean",
+            "date": "datetime64[s]"}
+
+
+@pytest.mark.parametrize("name", sorted(HAND_CHECKED))
+def test_dtypes_follow_the_schema(name):
+    df = aseanai.load(name)
+    res = read_package().resource(name)
+    assert list(df.columns) == res.field_names
+    for f in res.fields:
+        if f.enum:
+            assert isinstance(df[f.name].dtype, pd.CategoricalDtype), f.name
+            assert list(df[f.name].cat.categories) == f.enum and df[f.name].cat.ordered
+        else:
+            assert str(df[f.name].dtype) == DTYPE_OF[f.type], f.name
+
+
+@pytest.mark.parametrize("name", sorted(HAND_CHECKED))
+def test_primary_keys_unique_and_complete(name):
+    df = aseanai.load(name)
+    pk = list(read_package().resource(name).primary_key)
+    assert not df[pk].isna().any().any()
+    assert not df.duplicated(pk).any()
+
+
+@pytest.mark.parametrize("name", sorted(HAND_CHECKED))
+def test_one_hand_checked_value(name):
+    key_col, key, col, value = HAND_CHECKED[name]
+    rows = aseanai.load(name)
+    row = rows[rows[key_col] == key]
+    assert len(row) >= 1
+    assert row[col].iloc[0] == value
+
+
+def test_empty_cells_are_missing_not_empty_strings():
+    a = aseanai.load("agreements")
+    defa = a[a["agreement_id"] == "defa"].iloc[0]
+    assert pd.isna(defa["signed_on"]) and pd.isna(defa["signed_on_precision"]) and pd.isna(defa["term_years"])
+
+
+def test_load_returns_a_new_frame_each_time():
+    a, b = aseanai.load("actors"), aseanai.load("actors")
+    a.loc[0, "name"] = "changed"
+    assert b.loc[0, "name"] != "changed"
+
+
+def test_load_all_returns_every_dataset():
+    tables = aseanai.load_all()
+    assert list(tables) == read_package().names
+
+
+def test_unknown_dataset_is_a_clear_error():
+    with pytest.raises(KeyError, match="no dataset named 'agreement'"):
+        aseanai.load("agreement")
