@@ -56,7 +56,7 @@ def _validate(data_dir) -> int:
 def _summary(data_dir) -> int:
     from .summary import summary_table
 
-    print(summary_table(load_all(data_dir)).to_string(index=False))
+    print(summary_table(load_all(data_dir)).astype(object).fillna("-").to_string(index=False))
     return 0
 
 
