@@ -200,3 +200,26 @@ def test_every_source_is_cited_and_every_url_is_absolute(t):
     urls = s["url"].dropna()
     assert urls.str.match(r"^https?://").all()
     assert s.loc[s["url"].isna(), "source_id"].tolist() == ["column"]
+
+
+def test_provenance_files_named_in_sources_exist(t):
+    from conftest import REPO
+
+    refs = t["sources"]["fact_sheet"].dropna()
+    local = refs[refs.str.startswith("docs/")].str.split(" ").str[0]
+    assert len(local) > 0
+    for path in set(local):
+        assert (REPO / path).is_file(), path
+
+
+FACT_SHEETS = [SEED.parents[1] / n for n in ("facts.md", "facts-2.md", "facts-extended.md")]
+
+
+@pytest.mark.skipif(not all(p.exists() for p in FACT_SHEETS), reason="the fact sheets are not beside the repository")
+def test_every_url_is_traceable_to_a_fact_sheet_or_provenance_log(t):
+    from conftest import REPO
+
+    text = "".join(p.read_text(encoding="utf-8") for p in FACT_SHEETS)
+    text += "".join(p.read_text(encoding="utf-8") for p in (REPO / "docs" / "provenance").glob("*.md"))
+    untraced = [u for u in t["sources"]["url"].dropna() if u not in text]
+    assert untraced == [], "addresses found in no fact sheet or provenance log"
