@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv report validate summary test lock clean
+.PHONY: help venv report validate notebooks test lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,10 @@ report: $(STAMP) ## Validate the bundled data and print a summary of every datas
 validate: $(STAMP) ## Check data/ (or DATA=dir) and list every problem
 	$(BIN)/aseanai validate $(if $(DATA),--data-dir $(DATA))
 
-test: $(STAMP) ## Run the whole test suite
+notebooks: $(STAMP) ## Re-execute every notebook in place (stable outputs: twice in a row leaves git clean)
+	$(BIN)/aseanai run-notebooks
+
+test: $(STAMP) ## Run the whole test suite, notebooks included (nbval)
 	$(BIN)/python -m pytest
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)

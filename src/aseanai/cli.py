@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     _add_data_dir(p)
     p = sub.add_parser("summary", help="one line per dataset: rows, sources cited, date range")
     _add_data_dir(p)
+    p = sub.add_parser("run-notebooks", help="execute the notebooks in place (stable outputs; make notebooks)")
+    p.add_argument("names", nargs="*", help="notebook files (default: every notebook in notebooks/)")
     p = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from datapackage.json")
     _add_data_dir(p)
     args = parser.parse_args(argv)
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.data_dir)
         if args.command == "summary":
             return _summary(args.data_dir)
+        if args.command == "run-notebooks":
+            return _run_notebooks(args.names)
         if args.command == "dictionary":
             print(data_dictionary(read_package(args.data_dir)), end="")
             return 0
@@ -50,6 +54,23 @@ def _validate(data_dir) -> int:
     pkg = read_package(data_dir)
     rows = sum(len(t) for t in load_all(data_dir).values())
     print(f"ok: {len(pkg.names)} datasets, {rows} rows in {display_path(pkg.root)}: no problems found")
+    return 0
+
+
+def _run_notebooks(names) -> int:
+    from .notebooks import run
+
+    problems = validate()
+    if problems:
+        raise DataError(problems)
+    try:
+        run(names or None)
+    except Exception as exc:  # a failing cell: name the notebook and the error, no traceback
+        name = type(exc).__name__
+        if name == "CellExecutionError":
+            print(f"a notebook cell failed:\n{exc}", file=sys.stderr)
+            return 1
+        raise
     return 0
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 __all__ = [
     "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
-    "balance", "dominance", "origin_as_of",
+    "balance", "dominance", "origin_as_of", "project_origins", "cagr",
 ]
 
 US, CN = "USA", "CHN"
@@ -68,7 +68,7 @@ def expand_blocs(actors: pd.Series, bloc_members: pd.DataFrame, as_of=None) -> p
 
 
 def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members: pd.DataFrame | None = None, *,
-                  expand: bool = True, weight: dict | None = None, as_of=None) -> pd.DataFrame:
+                  expand: bool = True, weight: dict | None = None, as_of=None, internal: bool = False) -> pd.DataFrame:
     """One row per (ASEAN state, partner, instrument): the links diversity is measured on.
 
     Parameters
@@ -86,12 +86,16 @@ def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members:
         "non-binding": 1}}``. Default: every link weighs 1.
     as_of : date, optional
         Membership date for unsigned instruments; default: today's members.
+    internal : bool, default False
+        Also count internal cooperation: within an instrument, each ASEAN-side
+        state becomes a partner of every other ASEAN-side state. This is the
+        only way an intra-ASEAN instrument such as DEFA adds links.
 
     Returns
     -------
     DataFrame
         ``agreement_id``, ``member_id`` (ASEAN side), ``partner_id``, ``weight``,
-        sorted. An intra-ASEAN instrument (no partner side) gives no link.
+        sorted. Without ``internal``, an intra-ASEAN instrument gives no link.
 
     Examples
     --------
@@ -111,7 +115,12 @@ def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members:
     cols = ["agreement_id", "actor_id"]
     asean = p.loc[p["side"] == "asean", cols].rename(columns={"actor_id": "member_id"})
     partners = p.loc[p["side"] == "partner", cols].rename(columns={"actor_id": "partner_id"})
-    links = asean.merge(partners, on="agreement_id").drop_duplicates()
+    links = asean.merge(partners, on="agreement_id")
+    if internal:
+        fellows = asean.rename(columns={"member_id": "partner_id"})
+        inner = asean.merge(fellows, on="agreement_id")
+        links = pd.concat([links, inner[inner["member_id"] != inner["partner_id"]]], ignore_index=True)
+    links = links.drop_duplicates()
     links = links.astype({"agreement_id": "string", "member_id": "string", "partner_id": "string"})
     links["weight"] = _weights(links, agreements, weight)
     return links.sort_values(["member_id", "partner_id", "agreement_id"]).reset_index(drop=True)
@@ -308,3 +317,69 @@ def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENC
     cur = cur.sort_values(["actor_id", "_rank"]).drop_duplicates("actor_id")
     out = cur[["actor_id", "origin_id", "basis"]].reset_index(drop=True)
     return out.astype({"actor_id": "string", "origin_id": "string"})
+
+
+def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, company_origins: pd.DataFrame, *,
+                    when="event", roles=("operator", "consortium member", "investor", "parent company")) -> pd.DataFrame:
+    """The origin country behind each data-centre event, company by company.
+
+    Parameters
+    ----------
+    projects, project_actors, company_origins : DataFrame
+        The ``dc_projects``, ``dc_project_actors`` and ``company_origins`` tables.
+    when : "event", None or date-like
+        ``"event"`` takes each company's origin on the event's date (on today's
+        origin where the event is undated), ``None`` today's origin, a date that date's.
+    roles : tuple of str
+        Roles that count as backing a project (tenants do not, by default).
+
+    Returns
+    -------
+    DataFrame
+        ``project_id``, ``actor_id``, ``role``, ``origin_id`` and ``weight``: the
+        company's ``share`` where a source gives it, else an equal split of what
+        is left, so that each project's weights sum to 1. Equal splits are an
+        assumption (shares in the sources are undisclosed), flagged in
+        ``weight_is_assumed``.
+
+    Examples
+    --------
+    >>> import aseanai
+    >>> t = aseanai.load_all()
+    >>> o = project_origins(t["dc_projects"], t["dc_project_actors"], t["company_origins"])
+    >>> o[o.project_id == "sg_dccfa_2023_airtrunk_bytedance"][["actor_id", "origin_id", "weight"]].values.tolist()
+    [['airtrunk', 'AUS', 0.5], ['bytedance', 'CHN', 0.5]]
+    """
+    pa = project_actors[project_actors["role"].astype(object).isin(roles)]
+    pa = pa.merge(projects[["project_id", "event_on"]], on="project_id", how="inner")
+    if isinstance(when, str) and when == "event":
+        dates = pa["event_on"]
+    else:
+        dates = pd.Series(pd.Timestamp(when) if when is not None else pd.NaT, index=pa.index)
+    origin = pd.Series(pd.NA, index=pa.index, dtype="string")
+    for d in dates.drop_duplicates().tolist():
+        o = origin_as_of(company_origins, None if pd.isna(d) else d).set_index("actor_id")["origin_id"]
+        mask = dates.isna() if pd.isna(d) else dates == d
+        origin[mask] = pa.loc[mask, "actor_id"].map(o)
+    share = pa["share"].astype("Float64")
+    known = share.fillna(0).groupby(pa["project_id"]).transform("sum")
+    n_unknown = share.isna().groupby(pa["project_id"]).transform("sum")
+    equal = (1 - known) / n_unknown.where(n_unknown > 0)
+    weight = share.fillna(equal).astype(float)
+    out = pd.DataFrame({"project_id": pa["project_id"].astype("string"), "actor_id": pa["actor_id"].astype("string"),
+                        "role": pa["role"], "origin_id": origin, "weight": weight.to_numpy(),
+                        "weight_is_assumed": share.isna().to_numpy()})
+    return out.sort_values(["project_id", "actor_id"]).reset_index(drop=True)
+
+
+def cagr(start: float, end: float, years: float) -> float:
+    """Compound annual growth rate from ``start`` to ``end`` over ``years``.
+
+    Examples
+    --------
+    >>> round(cagr(100, 121, 2), 4)
+    0.1
+    """
+    if start <= 0 or years <= 0:
+        raise ValueError("cagr needs a positive start value and a positive number of years")
+    return (end / start) ** (1 / years) - 1

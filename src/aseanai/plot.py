@@ -101,6 +101,7 @@ def bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, ax=None,
     ax.barh(pos, values.fillna(0).to_numpy(), color=colors, **kwargs)
     ax.set_yticks(pos, labels)
     ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel("")
     if annotate:
@@ -114,8 +115,12 @@ def bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, ax=None,
     return ax
 
 
-def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, ax=None, order=None, hue_order=None, **kwargs):
-    """Stacked horizontal bars: ``x`` summed by ``y`` and ``hue`` (an origin column).
+def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, ax=None, order=None, hue_order=None,
+                 palette: dict | None = None, **kwargs):
+    """Stacked horizontal bars: ``x`` summed by ``y`` and ``hue``.
+
+    Colours come from ``palette`` (``{hue value: colour}``), else from
+    :data:`ORIGIN_COLORS`, so that ``hue`` is usually an origin column.
 
     Returns
     -------
@@ -132,10 +137,12 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, ax=None, order
     pos = np.arange(len(table))
     for c in cols:
         vals = table[c].to_numpy(dtype=float)
-        ax.barh(pos, vals, left=left, color=origin_color(c), label=str(c), **kwargs)
+        color = palette.get(str(c), OTHER_COLOR) if palette else origin_color(c)
+        ax.barh(pos, vals, left=left, color=color, label=str(c), **kwargs)
         left += vals
     ax.set_yticks(pos, [str(i) for i in table.index])
     ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel("")
     ax.legend(title=hue.replace("_", " "), frameon=False, loc="lower right")
@@ -230,10 +237,17 @@ def source_note(ax, text: str, *, prefix: str = "Source: "):
     return ax
 
 
+def figures_dir() -> Path:
+    """The repository's ``build/figures`` (ignored by git)."""
+    from .datapackage import repo_data_dir
+
+    return repo_data_dir().parent / "build" / "figures"
+
+
 def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
     """Save ``fig`` as ``NAME.png`` and ``NAME.svg`` in ``out_dir``.
 
-    ``out_dir`` defaults to ``$ASEANAI_FIGURES``, else ``build/figures``.
+    ``out_dir`` defaults to ``$ASEANAI_FIGURES``, else the repository's ``build/figures``.
     SVG output is made byte-stable (fixed hash salt, no date).
 
     Returns
@@ -243,7 +257,9 @@ def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]
     """
     if not name or any(ch in name for ch in "/\\ ") or name.startswith("."):
         raise ValueError(f"figure name must be a plain file stem, got {name!r}")
-    out = Path(out_dir if out_dir is not None else os.environ.get("ASEANAI_FIGURES", "build/figures"))
+    if out_dir is None:
+        out_dir = os.environ.get("ASEANAI_FIGURES") or figures_dir()
+    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
     with mpl.rc_context({"svg.hashsalt": "aseanai"}):
