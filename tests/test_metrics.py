@@ -39,7 +39,7 @@ def toy():
 
 def test_concentration_single_partner():
     assert concentration([1.0]) == {"n_partners": 1, "hhi": 1.0, "hhi_norm": 1.0, "effective_partners": 1.0,
-                                    "entropy": 0.0}
+                                    "entropy": 0.0, "top_share": 1.0}
 
 
 def test_concentration_two_even_partners():
@@ -55,6 +55,7 @@ def test_concentration_half_quarter_quarter():
     assert c["hhi_norm"] == pytest.approx(0.0625)
     assert c["effective_partners"] == pytest.approx(8 / 3)
     assert c["entropy"] == pytest.approx(-(0.5 * math.log(0.5) + 0.5 * math.log(0.25)))
+    assert c["top_share"] == 0.5
 
 
 def test_concentration_empty_is_undefined():

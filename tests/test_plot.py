@@ -60,6 +60,14 @@ def test_partner_network_draws_each_link_once():
     assert {t.get_text() for t in ax.texts} == {"SGP", "MYS", "USA", "CHN"}
 
 
+def test_partner_network_dashes_unconfirmed_links():
+    d = pd.DataFrame({"member_id": ["SGP", "SGP"], "partner_id": ["USA", "CHN"], "unconfirmed": [False, True]})
+    fig, ax = plt.subplots()
+    plot.partner_network(d, dashed="unconfirmed", ax=ax)
+    styles = {line.get_color(): line.get_linestyle() for line in ax.lines}
+    assert styles[plot.ORIGIN_COLORS["USA"]] == "-" and styles[plot.ORIGIN_COLORS["CHN"]] == "--"
+
+
 def test_origin_colours_are_fixed():
     assert plot.origin_color("CHN") == plot.ORIGIN_COLORS["CHN"] != plot.origin_color("USA")
     assert plot.origin_color("XYZ") == plot.OTHER_COLOR

@@ -19,7 +19,7 @@ import pandas as pd
 
 __all__ = [
     "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
-    "balance", "dominance", "origin_as_of", "project_origins", "cagr",
+    "balance", "dominance", "origin_as_of", "project_origins", "cagr", "diversity_grid",
 ]
 
 US, CN = "USA", "CHN"
@@ -79,8 +79,9 @@ def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members:
     bloc_members : DataFrame, optional
         Needed when ``expand`` is true.
     expand : bool, default True
-        Expand blocs into their member states as of the signing date (as of
-        ``as_of`` for unsigned instruments). If false, a bloc is one party.
+        Expand blocs into their member states as of the signing date; for an
+        unsigned instrument, as of the launch of its negotiations, else as of
+        ``as_of``, else today. If false, a bloc is one party.
     weight : dict, optional
         ``{column: {value: weight}}``, e.g. ``{"legal_form": {"binding": 2,
         "non-binding": 1}}``. Default: every link weighs 1.
@@ -103,11 +104,12 @@ def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members:
     >>> t = aseanai.load_all()
     >>> links = partner_links(t["agreements"], t["agreement_parties"], t["bloc_members"])
     """
-    p = parties.merge(agreements[["agreement_id", "signed_on"]], on="agreement_id", how="inner").reset_index(drop=True)
+    dated = agreements.assign(_when=_membership_date(agreements))
+    p = parties.merge(dated[["agreement_id", "_when"]], on="agreement_id", how="inner").reset_index(drop=True)
     if expand:
         if bloc_members is None:
             raise ValueError("expand=True needs the bloc_members table")
-        when = p["signed_on"]
+        when = p["_when"]
         if as_of is not None:
             when = when.fillna(pd.Timestamp(as_of))
         ex = expand_blocs(p["actor_id"], bloc_members, when)
@@ -124,6 +126,46 @@ def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members:
     links = links.astype({"agreement_id": "string", "member_id": "string", "partner_id": "string"})
     links["weight"] = _weights(links, agreements, weight)
     return links.sort_values(["member_id", "partner_id", "agreement_id"]).reset_index(drop=True)
+
+
+def _membership_date(agreements: pd.DataFrame) -> pd.Series:
+    when = agreements["signed_on"]
+    if "negotiations_launched_on" in agreements:
+        when = when.fillna(agreements["negotiations_launched_on"])
+    return when
+
+
+def diversity_grid(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members: pd.DataFrame, *,
+                   expand=(True, False), internal=(False, True), weight=(None,), drop=((),), as_of=None,
+                   members=None) -> pd.DataFrame:
+    """:func:`diversity` under every combination of coding choices (a specification grid).
+
+    Each keyword takes the list of values to try; ``drop`` lists tuples of
+    ``agreement_id`` to leave out (e.g. an instrument no source confirms);
+    ``weight`` takes ``None`` or ``{column: {value: weight}}`` dicts.
+
+    Returns
+    -------
+    DataFrame
+        One row per specification and ASEAN state: ``expand``, ``internal``,
+        ``weighted``, ``dropped``, then the columns of :func:`diversity`.
+        States without a link under a specification are absent from it.
+    """
+    import itertools
+
+    rows = []
+    for e, i, w, d in itertools.product(expand, internal, weight, drop):
+        a = agreements[~agreements["agreement_id"].isin(list(d))]
+        links = partner_links(a, parties, bloc_members, expand=e, internal=i, weight=w, as_of=as_of)
+        if members is not None:
+            links = links[links["member_id"].isin(list(members))]
+        div = diversity(links)
+        div.insert(0, "dropped", ", ".join(d) if d else "none")
+        div.insert(0, "weighted", "by " + next(iter(w)) if w else "no")
+        div.insert(0, "internal", i)
+        div.insert(0, "expand", e)
+        rows.append(div)
+    return pd.concat(rows, ignore_index=True)
 
 
 def _weights(links: pd.DataFrame, agreements: pd.DataFrame, weight) -> np.ndarray:
@@ -160,7 +202,7 @@ def partner_shares(links: pd.DataFrame, *, by: str = "member_id", partner: str =
 
 
 def concentration(shares: pd.Series) -> dict[str, float]:
-    """HHI, normalised HHI, effective number and entropy of one set of shares.
+    """HHI, normalised HHI, effective number, entropy and largest share of one set of shares.
 
     Examples
     --------
@@ -170,13 +212,15 @@ def concentration(shares: pd.Series) -> dict[str, float]:
     s = np.asarray(shares, dtype=float)
     s = s[s > 0]
     if s.size == 0:
-        return {"n_partners": 0, "hhi": np.nan, "hhi_norm": np.nan, "effective_partners": np.nan, "entropy": np.nan}
+        return {"n_partners": 0, "hhi": np.nan, "hhi_norm": np.nan, "effective_partners": np.nan, "entropy": np.nan,
+                "top_share": np.nan}
     s = s / s.sum()
     n = s.size
     h = float(np.sum(s ** 2))
     norm = 1.0 if n == 1 else (h - 1 / n) / (1 - 1 / n)
     return {"n_partners": n, "hhi": h, "hhi_norm": float(max(norm, 0.0)), "effective_partners": 1 / h,
-            "entropy": float(-np.sum(s * np.log(s)))}
+            "entropy": float(-np.sum(s * np.log(s))) + 0.0,  # + 0.0 turns -0.0 into 0.0
+            "top_share": float(s.max())}
 
 
 def balance(n_us, n_cn):
@@ -207,8 +251,9 @@ def diversity(links: pd.DataFrame, *, by: str = "member_id", partner: str = "par
     -------
     DataFrame
         One row per ``by`` value: ``n_instruments``, ``n_partners``, ``hhi``,
-        ``hhi_norm``, ``effective_partners``, ``entropy``, ``n_us``, ``n_cn``
-        (weighted links to each) and ``balance``.
+        ``hhi_norm``, ``effective_partners``, ``entropy``, ``top_share`` (the
+        largest partner's share), ``n_us``, ``n_cn`` (weighted links to each)
+        and ``balance``.
 
     Examples
     --------
@@ -224,7 +269,7 @@ def diversity(links: pd.DataFrame, *, by: str = "member_id", partner: str = "par
         links_to = dict(zip(g[partner], g["links"]))
         rows.append({by: key, **c, "n_us": float(links_to.get(us, 0.0)), "n_cn": float(links_to.get(cn, 0.0))})
     out = pd.DataFrame(rows, columns=[by, "n_partners", "hhi", "hhi_norm", "effective_partners", "entropy",
-                                      "n_us", "n_cn"])
+                                      "top_share", "n_us", "n_cn"])
     n_inst = links.groupby(by, observed=True)["agreement_id"].nunique() if "agreement_id" in links else None
     out.insert(1, "n_instruments", out[by].map(n_inst).astype("Int64") if n_inst is not None else pd.NA)
     out["n_partners"] = out["n_partners"].astype("Int64")

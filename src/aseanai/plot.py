@@ -186,11 +186,13 @@ def timeline(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, plan
 
 
 def partner_network(data: pd.DataFrame, *, source: str = "member_id", target: str = "partner_id",
-                    weight: str | None = None, ax=None):
+                    weight: str | None = None, dashed: str | None = None, ax=None):
     """A two-column network: ASEAN states on the left, partners on the right, one line per link.
 
     Line width grows with the number (or ``weight``) of links; partners are
-    coloured by :data:`ORIGIN_COLORS`. No layout randomness: positions are sorted.
+    coloured by :data:`ORIGIN_COLORS`. A link is dashed when every row behind
+    it is true in the boolean column ``dashed`` (e.g. an unconfirmed
+    instrument). No layout randomness: positions are sorted.
 
     Returns
     -------
@@ -198,14 +200,16 @@ def partner_network(data: pd.DataFrame, *, source: str = "member_id", target: st
     """
     ax = _ax(ax)
     w = data[weight].astype(float) if weight else pd.Series(1.0, index=data.index)
-    edges = data.assign(_w=w).groupby([source, target], observed=True)["_w"].sum().reset_index()
+    d = data.assign(_w=w, _dash=data[dashed].astype(bool) if dashed else False)
+    edges = d.groupby([source, target], observed=True).agg(_w=("_w", "sum"), _dash=("_dash", "all")).reset_index()
     left = sorted(edges[source].astype(str).unique())
     right = sorted(edges[target].astype(str).unique())
     ly = dict(zip(left, np.linspace(1, 0, len(left)) if len(left) > 1 else [0.5]))
     ry = dict(zip(right, np.linspace(1, 0, len(right)) if len(right) > 1 else [0.5]))
     for _, e in edges.iterrows():
         ax.plot([0, 1], [ly[str(e[source])], ry[str(e[target])]], color=origin_color(e[target]),
-                lw=0.8 + 1.2 * e["_w"], alpha=0.7, solid_capstyle="round", zorder=1)
+                lw=0.8 + 1.2 * e["_w"], alpha=0.7, solid_capstyle="round", zorder=1,
+                ls=(0, (4, 3)) if e["_dash"] else "-")
     ax.scatter([0] * len(left), [ly[n] for n in left], s=120, color=ORIGIN_COLORS["ASEAN"], zorder=2)
     ax.scatter([1] * len(right), [ry[n] for n in right], s=120, color=[origin_color(n) for n in right], zorder=2)
     for n in left:
@@ -215,6 +219,11 @@ def partner_network(data: pd.DataFrame, *, source: str = "member_id", target: st
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylim(-0.1, 1.1)
     ax.set_axis_off()
+    if edges["_dash"].any():
+        handles = [mpl.lines.Line2D([], [], color="#777777", ls="-", label="confirmed by a source"),
+                   mpl.lines.Line2D([], [], color="#777777", ls=(0, (4, 3)), label=f"{dashed.replace('_', ' ')}")]
+        ax.legend(handles=handles, frameon=False, loc="lower center", ncol=2, fontsize="small",
+                  bbox_to_anchor=(0.5, -0.08))
     return ax
 
 

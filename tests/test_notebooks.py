@@ -1,0 +1,102 @@
+"""The notebooks: structure the house style asks for, clean executed outputs, and nbval that can fail."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from aseanai.notebooks import README_FIGURES, notebook_paths
+from conftest import REPO
+
+EXPECTED = ["00_overview", "01_partner_diversity", "02_data_centres", "03_investment", "04_governance",
+            "05_dominance"]
+SAVE = re.compile(r"""plot\.save\(\s*fig\s*,\s*["']([^"']+)["']""")
+
+
+def _nb(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+@pytest.fixture(scope="module", params=notebook_paths(), ids=lambda p: p.stem)
+def nb(request):
+    return request.param, _nb(request.param)
+
+
+def test_the_six_notebooks_exist():
+    assert [p.stem for p in notebook_paths()] == EXPECTED
+
+
+def test_opens_with_an_overview(nb):
+    path, book = nb
+    first = book["cells"][0]
+    assert first["cell_type"] == "markdown"
+    text = _source(first)
+    assert text.startswith(f"# {int(path.stem[:2])}. ")
+    assert "claim" in text.lower() and "learn" in text.lower()
+
+
+def test_ends_with_exercises_and_tagged_solutions(nb):
+    _, book = nb
+    cells = book["cells"]
+    start = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "## Exercises" in _source(c))
+    after = cells[start + 1:]
+    solutions = [c for c in after if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert len(solutions) >= 2
+    assert all(c["cell_type"] == "code" for c in solutions)
+
+
+def test_executed_top_to_bottom_without_errors_or_warnings(nb):
+    _, book = nb
+    code = [c for c in book["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for c in code:
+        for out in c["outputs"]:
+            assert out["output_type"] != "error", _source(c)
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), out.get("text")
+        assert "execution" not in c.get("metadata", {}), "timing metadata must be stripped"
+
+
+def test_every_figure_has_a_caption_and_a_stable_unique_name():
+    names = []
+    for path in notebook_paths():
+        cells = _nb(path)["cells"]
+        for i, c in enumerate(cells):
+            for name in SAVE.findall(_source(c)):
+                names.append(name)
+                assert re.fullmatch(rf"fig{path.stem[:2]}_\d+_[a-z0-9_]+", name), name
+                caption = _source(cells[i - 1])
+                assert cells[i - 1]["cell_type"] == "markdown" and "**Figure" in caption, name
+                assert "source_note" in _source(c), f"{name} has no source note"
+    assert len(names) == len(set(names))
+    assert set(README_FIGURES) <= set(names)
+
+
+def test_every_claim_names_an_existing_notebook():
+    import aseanai
+
+    have = {p.name for p in notebook_paths()}
+    assert set(aseanai.load("claims")["notebook"]) <= have
+
+
+def test_nbval_fails_when_an_output_is_tampered_with(tmp_path):
+    src = REPO / "notebooks" / "03_investment.ipynb"
+    book = _nb(src)
+    for c in book["cells"]:
+        for out in c.get("outputs", []):
+            if "text/markdown" in out.get("data", {}):
+                out["data"]["text/markdown"] = "a sentence the code does not produce"
+                break
+    bad = tmp_path / "03_investment.ipynb"
+    bad.write_text(json.dumps(book), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                          "--nbval-current-env", "-o", "addopts=", str(bad)],
+                         capture_output=True, text=True, cwd=REPO / "notebooks")
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "a sentence the code does not produce" in run.stdout
