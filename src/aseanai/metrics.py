@@ -19,7 +19,7 @@ import pandas as pd
 
 __all__ = [
     "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
-    "balance", "dominance", "origin_as_of", "project_origins", "cagr", "diversity_grid",
+    "balance", "dominance", "origin_as_of", "project_origins", "cagr", "diversity_grid", "flip_margin",
 ]
 
 US, CN = "USA", "CHN"
@@ -294,8 +294,10 @@ def dominance(data: pd.DataFrame, *, by: str | list[str], origin: str, value: st
     Returns
     -------
     DataFrame
-        ``by``..., ``top_origin``, ``top_share``, ``n_origins``, ``total``.
-        Ties for the top are broken alphabetically and flagged in ``tied``.
+        ``by``..., ``top_origin``, ``top_share``, ``tied``, ``leaders`` (all
+        origins sharing the top, comma-separated), ``n_origins``, ``total``.
+        Ties for the top are broken alphabetically in ``top_origin`` and
+        flagged in ``tied``.
 
     Examples
     --------
@@ -314,8 +316,9 @@ def dominance(data: pd.DataFrame, *, by: str | list[str], origin: str, value: st
         top = g["_v"].max()
         leaders = sorted(g.loc[g["_v"] == top, origin].astype(str))
         rows.append({**dict(zip(by, key)), "top_origin": leaders[0], "top_share": float(top / total),
-                     "tied": len(leaders) > 1, "n_origins": len(g), "total": float(total)})
-    return pd.DataFrame(rows, columns=by + ["top_origin", "top_share", "tied", "n_origins", "total"])
+                     "tied": len(leaders) > 1, "leaders": ", ".join(leaders), "n_origins": len(g),
+                     "total": float(total)})
+    return pd.DataFrame(rows, columns=by + ["top_origin", "top_share", "tied", "leaders", "n_origins", "total"])
 
 
 #: Which basis decides a company's origin when several hold at once.
@@ -428,3 +431,42 @@ def cagr(start: float, end: float, years: float) -> float:
     if start <= 0 or years <= 0:
         raise ValueError("cagr needs a positive start value and a positive number of years")
     return (end / start) ** (1 / years) - 1
+
+
+def flip_margin(data: pd.DataFrame, *, by: str | list[str], origin: str, value: str | None = None,
+                threshold: float = 0.5) -> pd.DataFrame:
+    """How much must be added to flip each group's dominance verdict.
+
+    A group is *dominated* when its largest origin holds more than
+    ``threshold`` of the total. For a dominated group, the margin is the
+    smallest amount that another origin must add to bring the top share down
+    to the threshold; for one that is not, the smallest amount the top origin
+    must add to push its share above it.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`dominance` columns plus ``dominated``, ``flip_by`` (``"another
+        origin"`` or the top origin) and ``margin`` (in units of ``value``, or
+        rows when ``value`` is None; ``one_row_flips`` says whether a single
+        added row of size 1 would do it).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"host": ["SGP"] * 3, "origin": ["USA", "USA", "CHN"]})
+    >>> flip_margin(d, by="host", origin="origin")[["dominated", "margin"]].to_dict("records")
+    [{'dominated': True, 'margin': 1.0}]
+    """
+    dom = dominance(data, by=by, origin=origin, value=value)
+    top = dom["top_share"] * dom["total"]
+    dominated = dom["top_share"] > threshold
+    # dominated: other adds v with top / (total + v) <= t  ->  v >= top / t - total
+    # not: top adds v with (top + v) / (total + v) > t    ->  v > (t * total - top) / (1 - t)
+    need_other = (top / threshold - dom["total"]).clip(lower=0)
+    need_top = ((threshold * dom["total"] - top) / (1 - threshold)).clip(lower=0)
+    dom["dominated"] = dominated
+    dom["flip_by"] = np.where(dominated, "another origin", dom["top_origin"])
+    dom["margin"] = np.where(dominated, need_other, need_top).astype(float)
+    # the "not dominated" side needs strictly more than the margin; a row of size 1 flips it if margin < 1
+    dom["one_row_flips"] = np.where(dominated, dom["margin"] <= 1, dom["margin"] < 1)
+    return dom

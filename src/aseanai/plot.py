@@ -80,10 +80,12 @@ def _ax(ax):
 
 
 def bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, ax=None, color_by_origin: bool = True,
-         annotate: bool = True, fmt: str = "{:g}", **kwargs):
+         annotate: bool = True, fmt: str = "{:g}", missing_label: str = "unknown", legend: str = "outside",
+         **kwargs):
     """Horizontal bars of ``x`` (a value) by ``y`` (a category), coloured by origin where ``hue`` is one.
 
     Missing values are drawn as empty slots labelled "unknown", never as zero.
+    ``legend`` is ``"outside"`` (right of the Axes), a matplotlib location, or ``"none"``.
 
     Returns
     -------
@@ -107,16 +109,16 @@ def bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, ax=None,
     if annotate:
         span = np.nanmax(values.to_numpy()) if values.notna().any() else 1.0
         for p, v in zip(pos, values):
-            text = "unknown" if np.isnan(v) else fmt.format(v)
+            text = missing_label if np.isnan(v) else fmt.format(v)
             ax.text((0 if np.isnan(v) else v) + span * 0.01, p, text, va="center", fontsize="small",
                     color="#555555" if np.isnan(v) else "#222222", style="italic" if np.isnan(v) else "normal")
-    if hue is not None and color_by_origin:
-        _origin_legend(ax, d[hue])
+    if hue is not None and color_by_origin and legend != "none":
+        _origin_legend(ax, d[hue], legend)
     return ax
 
 
 def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, ax=None, order=None, hue_order=None,
-                 palette: dict | None = None, **kwargs):
+                 palette: dict | None = None, legend: str = "outside", **kwargs):
     """Stacked horizontal bars: ``x`` summed by ``y`` and ``hue``.
 
     Colours come from ``palette`` (``{hue value: colour}``), else from
@@ -145,7 +147,9 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, ax=None, order
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel("")
-    ax.legend(title=hue.replace("_", " "), frameon=False, loc="lower right")
+    if legend != "none":
+        where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)} if legend == "outside" else {"loc": legend}
+        ax.legend(title=hue.replace("_", " "), frameon=False, fontsize="small", **where)
     return ax
 
 
@@ -227,22 +231,24 @@ def partner_network(data: pd.DataFrame, *, source: str = "member_id", target: st
     return ax
 
 
-def _origin_legend(ax, codes) -> None:
-    seen = [c for c in dict.fromkeys(codes.astype(object)) if c is not None and c is not pd.NA]
+def _origin_legend(ax, codes, loc: str = "outside") -> None:
+    seen = [c for c in dict.fromkeys(codes.astype(object)) if isinstance(c, str)]
     handles = [mpl.patches.Patch(color=origin_color(c), label=str(c)) for c in seen]
     if handles:
-        ax.legend(handles=handles, title="origin", frameon=False, loc="lower right", fontsize="small")
+        where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)} if loc == "outside" else {"loc": loc}
+        ax.legend(handles=handles, title="origin", frameon=False, fontsize="small", **where)
 
 
 def source_note(ax, text: str, *, prefix: str = "Source: "):
-    """Write a source note under the Axes, as Our World in Data does.
+    """Write a source note under the Axes, below its x label, as Our World in Data does.
 
     Returns
     -------
     Axes
     """
-    ax.annotate(prefix + text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -36), textcoords="offset points",
-                ha="left", va="top", fontsize="x-small", color="#555555", wrap=True)
+    anchor = ax.xaxis.label if ax.xaxis.label.get_text() and ax.axison else ax
+    ax.annotate(prefix + text, xy=(0, 0), xycoords=("axes fraction", anchor), xytext=(0, -6),
+                textcoords="offset points", ha="left", va="top", fontsize="x-small", color="#555555", wrap=True)
     return ax
 
 
