@@ -14,3 +14,22 @@ def test_readme_data_dictionary_matches_datapackage():
 def test_readme_gives_the_two_commands():
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert "make report" in text and "make test" in text
+
+
+def test_readme_lists_every_figure_and_table():
+    from aseanai.notebooks import figure_table
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- figures:start -->\n", "<!-- figures:end -->"
+    embedded = text.split(start, 1)[1].split(end, 1)[0]
+    assert embedded == figure_table(), "run: aseanai figures, and paste it into README.md"
+
+
+def test_readme_key_figures_are_committed_and_current():
+    import re
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\((docs/figures/[^)]+\.png)\)", text)
+    assert len(shown) >= 2
+    for path in shown:
+        assert (REPO / path).is_file(), path

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_data_dir(p)
     p = sub.add_parser("run-notebooks", help="execute the notebooks in place (stable outputs; make notebooks)")
     p.add_argument("names", nargs="*", help="notebook files (default: every notebook in notebooks/)")
+    sub.add_parser("figures", help="print the list of figures and tables (Markdown) found in the notebooks")
     p = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from datapackage.json")
     _add_data_dir(p)
     args = parser.parse_args(argv)
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
             return _summary(args.data_dir)
         if args.command == "run-notebooks":
             return _run_notebooks(args.names)
+        if args.command == "figures":
+            from .notebooks import figure_table
+
+            print(figure_table(), end="")
+            return 0
         if args.command == "dictionary":
             print(data_dictionary(read_package(args.data_dir)), end="")
             return 0

@@ -9,13 +9,14 @@ copied from ``build/figures`` to ``docs/figures``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
 from .datapackage import repo_data_dir
 
-__all__ = ["notebook_dir", "notebook_paths", "execute", "run", "README_FIGURES"]
+__all__ = ["notebook_dir", "notebook_paths", "execute", "run", "README_FIGURES", "figure_index", "figure_table"]
 
 #: Figures the README shows; copied to docs/figures after a run (PNG only).
 README_FIGURES = ("fig01_2_partner_network", "fig02_1_awards_by_origin", "fig05_1_dominance")
@@ -101,3 +102,47 @@ def copy_readme_figures() -> list[Path]:
                 shutil.copyfile(f, target)
             out.append(target)
     return out
+
+
+_CAPTION = re.compile(r"\*\*(Figure|Table) (\d+)\.(\d+)\.\*\*\s*(.+)")
+_SAVE = re.compile(r"""plot\.save\(\s*fig\s*,\s*["']([^"']+)["']""")
+
+
+def figure_index(paths=None) -> list[dict]:
+    """Every captioned figure and table of the notebooks, in order.
+
+    A caption is a markdown line ``**Figure N.k.** text`` or ``**Table N.k.** text``;
+    a figure's stable file name is read from the ``plot.save`` call in the
+    code cell that follows its caption.
+    """
+    import nbformat
+
+    out = []
+    for path in [Path(p) for p in paths] if paths else notebook_paths():
+        cells = nbformat.read(path, as_version=4).cells
+        for i, cell in enumerate(cells):
+            if cell.cell_type != "markdown":
+                continue
+            for line in cell.source.splitlines():
+                m = _CAPTION.search(line)
+                if not m:
+                    continue
+                kind, major, minor, text = m.groups()
+                name = ""
+                if kind == "Figure":
+                    nxt = next((c for c in cells[i + 1:] if c.cell_type == "code"), None)
+                    found = _SAVE.search(nxt.source) if nxt is not None else None
+                    name = found.group(1) if found else ""
+                first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+                out.append({"kind": kind, "number": f"{major}.{minor}", "caption": first, "notebook": path.name,
+                            "name": name})
+    return out
+
+
+def figure_table(paths=None) -> str:
+    """The README's list of figures and tables as Markdown (generated; a test keeps the README in step)."""
+    rows = ["| | number | what it shows | notebook | file (in `build/figures/`) |", "|---|---|---|---|---|"]
+    for e in figure_index(paths):
+        file = f"`{e['name']}.png` / `.svg`" if e["name"] else ""
+        rows.append(f"| {e['kind']} | {e['number']} | {e['caption'].replace('|', '/')} | `{e['notebook']}` | {file} |")
+    return "\n".join(rows) + "\n"
