@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv report validate notebooks test lock clean
+.PHONY: help venv report validate notebooks lab test lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,15 +22,18 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies and the package
 
-report: $(STAMP) ## Validate the bundled data and print a summary of every dataset
-	$(BIN)/aseanai validate
+report: $(STAMP) ## Build the report on the bundled data: build/index.html, HTML pages, figures, handouts, student edition
 	$(BIN)/aseanai summary
+	$(BIN)/aseanai build --out build
 
 validate: $(STAMP) ## Check data/ (or DATA=dir) and list every problem
 	$(BIN)/aseanai validate $(if $(DATA),--data-dir $(DATA))
 
-notebooks: $(STAMP) ## Re-execute every notebook in place (stable outputs: twice in a row leaves git clean)
-	$(BIN)/aseanai run-notebooks
+notebooks: $(STAMP) ## Re-execute every notebook and write outputs back (twice in a row leaves git clean)
+	$(BIN)/aseanai build --out build --update-notebooks
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP) ## Run the whole test suite, notebooks included (nbval)
 	$(BIN)/python -m pytest

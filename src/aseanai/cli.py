@@ -1,4 +1,4 @@
-"""Command line: ``aseanai validate``, ``aseanai summary`` and ``aseanai dictionary``.
+"""Command line: ``aseanai validate``, ``summary``, ``build``, ``figures`` and ``dictionary``.
 
 A thin layer over the library: each command calls one public function.
 """
@@ -23,8 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     _add_data_dir(p)
     p = sub.add_parser("summary", help="one line per dataset: rows, sources cited, date range")
     _add_data_dir(p)
-    p = sub.add_parser("run-notebooks", help="execute the notebooks in place (stable outputs; make notebooks)")
-    p.add_argument("names", nargs="*", help="notebook files (default: every notebook in notebooks/)")
+    p = sub.add_parser("build", help="execute every notebook and write the report (HTML, figures, handouts, "
+                                      "student edition)")
+    p.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks executed in parallel (default: one per core)")
+    p.add_argument("--update-notebooks", action="store_true",
+                   help="also write the executed outputs back into notebooks/ (make notebooks)")
+    p.add_argument("notebooks", nargs="*", help="notebook files (default: every notebook in notebooks/)")
+    _add_data_dir(p)
     sub.add_parser("figures", help="print the list of figures and tables (Markdown) found in the notebooks")
     p = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from datapackage.json")
     _add_data_dir(p)
@@ -34,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.data_dir)
         if args.command == "summary":
             return _summary(args.data_dir)
-        if args.command == "run-notebooks":
-            return _run_notebooks(args.names)
+        if args.command == "build":
+            return _build(args)
         if args.command == "figures":
             from .notebooks import figure_table
 
@@ -63,20 +70,19 @@ def _validate(data_dir) -> int:
     return 0
 
 
-def _run_notebooks(names) -> int:
-    from .notebooks import run
+def _build(args) -> int:
+    from .build import BuildError, build, summary_lines
 
-    problems = validate()
-    if problems:
-        raise DataError(problems)
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs must be at least 1", file=sys.stderr)
+        return 2
     try:
-        run(names or None)
-    except Exception as exc:  # a failing cell: name the notebook and the error, no traceback
-        name = type(exc).__name__
-        if name == "CellExecutionError":
-            print(f"a notebook cell failed:\n{exc}", file=sys.stderr)
-            return 1
-        raise
+        report = build(args.out, jobs=args.jobs, update_notebooks=args.update_notebooks,
+                       data_dir=args.data_dir, notebooks=args.notebooks or None)
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("\n".join(summary_lines(report)))
     return 0
 
 

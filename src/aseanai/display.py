@@ -114,13 +114,17 @@ def md(text: str):
     """Show a sentence computed in a cell as Markdown (dollar signs kept literal, not maths).
 
     Notebooks state every number through a cell, so prose with figures is
-    written as an f-string and displayed with this function.
+    written as an f-string and displayed with this function. ``<``, ``>`` and
+    ``&`` are escaped, so text from the data (an agreement's name, say) shows
+    as text in every HTML page and can never inject markup.
 
     Examples
     --------
-    >>> print(md("US$743 m").data)
-    US\\$743 m
+    >>> print(md("US$743 m for <b>").data)
+    US\\$743 m for &lt;b&gt;
     """
     from IPython.display import Markdown
 
-    return Markdown(text.replace("\\$", "$").replace("$", "\\$"))
+    import html
+
+    return Markdown(html.escape(text, quote=False).replace("\\$", "$").replace("$", "\\$"))

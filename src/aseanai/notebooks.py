@@ -1,22 +1,20 @@
-"""Execute the narrative notebooks in place, with stable outputs.
+"""The narrative notebooks: where they are, how their outputs are cleaned, their figures and tables.
 
-``aseanai run-notebooks`` (``make notebooks``) runs every notebook in
-``notebooks/`` top to bottom in a fresh kernel and writes the outputs back,
-keeping execution counts and dropping timing metadata, so that running it
-twice in a row leaves ``git status`` clean. The README's key figures are then
-copied from ``build/figures`` to ``docs/figures``.
+Execution lives in :mod:`aseanai.build`; ``aseanai build --update-notebooks``
+(``make notebooks``) writes outputs back into ``notebooks/`` with execution
+counts kept and timing metadata dropped, so that two runs in a row leave
+``git status`` clean.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 from .datapackage import repo_data_dir
 
-__all__ = ["notebook_dir", "notebook_paths", "execute", "run", "README_FIGURES", "figure_index", "figure_table"]
+__all__ = ["notebook_dir", "notebook_paths", "README_FIGURES", "figure_index", "figure_table", "copy_readme_figures"]
 
 #: Figures the README shows; copied to docs/figures after a run (PNG only).
 README_FIGURES = ("fig01_2_partner_network", "fig02_1_awards_by_origin", "fig05_1_dominance")
@@ -43,55 +41,13 @@ def _clean(nb) -> None:
     nb.metadata.pop("papermill", None)
 
 
-def execute(path: str | os.PathLike, *, timeout: int = 300):
-    """Run one notebook top to bottom in a fresh kernel; return the executed notebook.
+def copy_readme_figures(src: Path | None = None) -> list[Path]:
+    """Copy the README's figures (default from build/figures) to docs/figures, only when their bytes differ."""
+    if src is None:
+        from .plot import figures_dir
 
-    The kernel's working directory is the notebook's folder. Raises
-    ``nbclient.exceptions.CellExecutionError`` if a cell fails.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    _clean(nb)
-    return nb
-
-
-def run(paths=None, *, write: bool = True, echo=print) -> list[Path]:
-    """Execute notebooks (default: all) and write them back where their content changed."""
-    import nbformat
-
-    paths = [Path(p) for p in paths] if paths else notebook_paths()
-    changed = []
-    for path in paths:
-        start = time.perf_counter()
-        nb = execute(path)
-        text = nbformat.writes(nb) + "\n"
-        old = path.read_text(encoding="utf-8")
-        state = "unchanged"
-        if text != old:
-            state = "updated"
-            changed.append(path)
-            if write:
-                tmp = path.with_suffix(".ipynb.tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)
-        echo(f"{path.name:32s} {state:9s} {time.perf_counter() - start:5.1f} s")
-    if write:
-        copy_readme_figures()
-    return changed
-
-
-def copy_readme_figures() -> list[Path]:
-    """Copy the README's figures from build/figures to docs/figures (only when their bytes differ)."""
-    from .plot import figures_dir
-
-    src, dest = figures_dir(), repo_data_dir().parent / "docs" / "figures"
+        src = figures_dir()
+    dest = repo_data_dir().parent / "docs" / "figures"
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for name in README_FIGURES:

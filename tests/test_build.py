@@ -1,0 +1,209 @@
+"""aseanai build: the report, its student edition, and the faults it must survive."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from aseanai import DataError
+from aseanai.build import BuildError, build
+from aseanai.cli import main
+from aseanai.notebooks import figure_index, notebook_paths
+from conftest import REPO, append_row, checksums, set_cell
+
+EXTERNAL = re.compile(r"""<(script|link|img|iframe)[^>]*(src|href)=["'](https?:)?//""", re.I)
+SMALL = [REPO / "notebooks" / "00_overview.ipynb", REPO / "notebooks" / "03_investment.ipynb"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "build"
+    log = io.StringIO()
+    before = checksums(REPO / "data"), checksums(REPO / "notebooks")
+    rep = build(out, stream=log)
+    assert (checksums(REPO / "data"), checksums(REPO / "notebooks")) == before, "build wrote into data/ or notebooks/"
+    return out, rep, log.getvalue()
+
+
+def test_every_part_of_the_report_is_written(report):
+    out, rep, _ = report
+    stems = [p.stem for p in notebook_paths()]
+    assert (out / "index.html").is_file()
+    for stem in stems:
+        for part in (f"html/{stem}.html", f"handouts/{stem}.html", f"student/{stem}.ipynb", f"notebooks/{stem}.ipynb"):
+            assert (out / part).is_file(), part
+    for e in figure_index():
+        if e["name"]:
+            assert (out / "figures" / f"{e['name']}.png").stat().st_size > 1000
+            assert (out / "figures" / f"{e['name']}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_pages_load_nothing_from_the_network(report):
+    out, _, _ = report
+    for page in [out / "index.html", *sorted((out / "html").glob("*.html")), *sorted((out / "handouts").glob("*.html"))]:
+        assert not EXTERNAL.search(page.read_text(encoding="utf-8")), page.name
+
+
+def test_handouts_have_results_but_no_code_or_solutions(report):
+    out, _, _ = report
+    page = (out / "html" / "03_investment.html").read_text(encoding="utf-8")
+    handout = (out / "handouts" / "03_investment.html").read_text(encoding="utf-8")
+    assert "set_style" in page and "set_style" not in handout
+    assert "data:image/png;base64" in handout  # the figures are there
+    assert "Exercises" in handout
+    assert "against 31.1% from 2023" in page and "against 31.1% from 2023" not in handout  # a solution's output
+
+
+def test_student_edition_drops_solutions_and_outputs(report):
+    out, _, _ = report
+    for path in sorted((out / "student").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert code and all(c.outputs == [] and c.execution_count is None for c in code)
+        original = nbformat.read(REPO / "notebooks" / path.name, as_version=4)
+        assert len(nb.cells) < len(original.cells)
+
+
+def test_index_links_pages_figures_and_claims(report):
+    out, _, _ = report
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for stem in [p.stem for p in notebook_paths()]:
+        assert f'href="html/{stem}.html"' in index and f'href="handouts/{stem}.html"' in index
+    for src in re.findall(r'<img src="([^"]+)"', index):
+        assert (out / src).is_file(), src
+    import aseanai
+
+    assert index.count("<tr><td>c") == len(aseanai.load("claims"))
+
+
+def test_executed_notebooks_match_the_committed_outputs(report):
+    out, _, _ = report
+    for path in notebook_paths():
+        built = nbformat.read(out / "notebooks" / path.name, as_version=4)
+        committed = nbformat.read(path, as_version=4)
+        assert [_text_outputs(c) for c in built.cells] == [_text_outputs(c) for c in committed.cells], path.name
+
+
+def _text_outputs(cell):
+    if cell.cell_type != "code":
+        return None
+    return [{k: v for k, v in o.get("data", {"text": o.get("text")}).items() if k != "image/png"}
+            for o in cell.outputs]
+
+
+def test_progress_names_each_notebook_with_state_and_seconds(report):
+    _, _, log = report
+    for path in notebook_paths():
+        assert re.search(rf"{re.escape(path.name)}\s+done\s+\d+\.\d s", log), path.name
+
+
+def test_two_builds_give_the_same_notebooks_and_html(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        build(out, notebooks=SMALL, jobs=2, stream=io.StringIO())
+    for p in SMALL:
+        assert (a / "notebooks" / p.name).read_text() == (b / "notebooks" / p.name).read_text()
+        strip = lambda s: re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "IMG", s)  # noqa: E731
+        assert strip((a / "html" / f"{p.stem}.html").read_text()) == strip((b / "html" / f"{p.stem}.html").read_text())
+
+
+def test_a_failing_notebook_is_named_with_its_cell_and_the_rest_still_run(tmp_path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    good = nbdir / "03_investment.ipynb"
+    good.write_text((REPO / "notebooks" / "03_investment.ipynb").read_text())
+    bad = nbformat.v4.new_notebook()
+    bad.cells = [nbformat.v4.new_markdown_cell("# 9. Broken"), nbformat.v4.new_code_cell("x = 1"),
+                 nbformat.v4.new_code_cell("raise ValueError('the data say no')")]
+    bad.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(bad, nbdir / "09_broken.ipynb")
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "index.html").write_text("previous report")
+    log = io.StringIO()
+    with pytest.raises(BuildError) as info:
+        build(out, notebooks=[good, nbdir / "09_broken.ipynb"], jobs=2, stream=log)
+    msg = str(info.value)
+    assert "09_broken.ipynb, cell 3: ValueError: the data say no" in msg
+    assert re.search(r"03_investment\.ipynb\s+done", log.getvalue())
+    assert (out / "index.html").read_text() == "previous report"
+    assert not list(tmp_path.glob(".build.tmp-*"))
+
+
+def test_failing_notebook_exit_code_from_the_command(tmp_path, capsys):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 / 0")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "08_zero.ipynb"
+    nbformat.write(nb, path)
+    assert main(["build", "--out", str(tmp_path / "out"), str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "08_zero.ipynb, cell 1: ZeroDivisionError" in err and "Traceback" not in err
+
+
+def test_bad_data_stops_before_any_kernel(data_copy, tmp_path, capsys):
+    line = append_row(data_copy / "actors.csv", actor_id="ZZZ", name="Nowhere", actor_type="state")
+    code = main(["build", "--out", str(tmp_path / "out"), "--data-dir", str(data_copy)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert f"actors.csv:{line}: actor_id: not an ISO 3166-1 alpha-3" in err
+    assert "executing" not in out and not (tmp_path / "out").exists()
+    with pytest.raises(DataError):
+        build(tmp_path / "out", data_dir=data_copy, stream=io.StringIO())
+
+
+def test_unwritable_output_folder_is_a_clear_message(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code = main(["build", "--out", str(blocker / "report"), str(SMALL[1])])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot write the report to" in err and "Traceback" not in err
+
+
+def test_build_killed_part_way_keeps_the_previous_report(tmp_path):
+    out = tmp_path / "build"
+    build(out, notebooks=SMALL, jobs=2, stream=io.StringIO())
+    before = checksums(out)
+    proc = subprocess.Popen([sys.executable, "-m", "aseanai.cli", "build", "--out", str(out), *map(str, SMALL)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    line = proc.stdout.readline()
+    assert line.startswith("executing"), line
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)  # no chance to clean up
+    proc.wait()
+    assert checksums(out) == before  # the previous build is whole
+    build(out, notebooks=SMALL, jobs=2, stream=io.StringIO())  # and the next run completes
+    assert (out / "index.html").is_file()
+    assert not list(tmp_path.glob(".build.tmp-*")) and not list(tmp_path.glob(".build.old-*"))
+
+
+POISON = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def test_text_from_the_data_is_escaped_in_every_page(data_copy, tmp_path):
+    set_cell(data_copy / "agreements.csv", "short_name", POISON[0], row=6)  # the ASEAN-China MoU
+    set_cell(data_copy / "agreements.csv", "column_parties", POISON[1], row=1)
+    set_cell(data_copy / "claims.csv", "quote", POISON[1])
+    set_cell(data_copy / "claims.csv", "evidence", POISON[0], row=1)
+    out = tmp_path / "build"
+    build(out, data_dir=data_copy, notebooks=[REPO / "notebooks" / "00_overview.ipynb",
+                                              REPO / "notebooks" / "01_partner_diversity.ipynb"],
+          jobs=2, stream=io.StringIO())
+    pages = [out / "index.html", *(out / "html").glob("*.html"), *(out / "handouts").glob("*.html")]
+    shown = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for p in POISON:
+            assert p not in text, f"{page.name} contains raw {p}"
+        shown += text.count("&lt;script&gt;alert(1)&lt;/script&gt;") + text.count("&lt;img src=x onerror=alert(1)&gt;")
+    assert shown >= 3  # the text is there, as text
