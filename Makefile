@@ -40,7 +40,7 @@ test: $(STAMP) ## Run the whole test suite, notebooks included (nbval)
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert pytest nbval frictionless
+	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert pytest nbval frictionless pytest-socket
 	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(build/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  build/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 

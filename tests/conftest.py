@@ -91,3 +91,22 @@ def append_row(path: Path, base: int = 0, **changes: str) -> int:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow(row)
     return append_line(path, buf.getvalue())
+
+
+@pytest.fixture(scope="session")
+def report(tmp_path_factory):
+    """One full build of the report, shared by the build, browser and server tests.
+
+    Returns (output folder, Report, progress log). Fails if the build wrote
+    into data/ or notebooks/.
+    """
+    import io
+
+    from aseanai.build import build
+
+    out = tmp_path_factory.mktemp("report") / "build"
+    log = io.StringIO()
+    before = checksums(DATA), checksums(REPO / "notebooks")
+    rep = build(out, stream=log)
+    assert (checksums(DATA), checksums(REPO / "notebooks")) == before, "build wrote into data/ or notebooks/"
+    return out, rep, log.getvalue()

@@ -23,16 +23,6 @@ EXTERNAL = re.compile(r"""<(script|link|img|iframe)[^>]*(src|href)=["'](https?:)
 SMALL = [REPO / "notebooks" / "00_overview.ipynb", REPO / "notebooks" / "03_investment.ipynb"]
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report") / "build"
-    log = io.StringIO()
-    before = checksums(REPO / "data"), checksums(REPO / "notebooks")
-    rep = build(out, stream=log)
-    assert (checksums(REPO / "data"), checksums(REPO / "notebooks")) == before, "build wrote into data/ or notebooks/"
-    return out, rep, log.getvalue()
-
-
 def test_every_part_of_the_report_is_written(report):
     out, rep, _ = report
     stems = [p.stem for p in notebook_paths()]

@@ -227,7 +227,7 @@ def partner_network(data: pd.DataFrame, *, source: str = "member_id", target: st
         handles = [mpl.lines.Line2D([], [], color="#777777", ls="-", label="confirmed by a source"),
                    mpl.lines.Line2D([], [], color="#777777", ls=(0, (4, 3)), label=f"{dashed.replace('_', ' ')}")]
         ax.legend(handles=handles, frameon=False, loc="lower center", ncol=2, fontsize="small",
-                  bbox_to_anchor=(0.5, -0.08))
+                  bbox_to_anchor=(0.5, 1.0))
     return ax
 
 
