@@ -101,6 +101,8 @@ def _execute_one(path: str, env: dict, timeout: int) -> Result:
     except Exception as exc:  # kernel died, timeout...
         return Result(name, time.perf_counter() - start, failure=NotebookFailure(name, None, "", repr(exc)))
     finally:
+        if km.has_kernel:  # we own the kernel manager, so nbclient leaves the kernel to us
+            km.shutdown_kernel(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
     _clean(nb)
     return Result(name, time.perf_counter() - start, notebook=nbformat.writes(nb) + "\n")
