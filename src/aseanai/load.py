@@ -6,6 +6,10 @@ field by field (required values, types, enums, patterns, bounds, keys).
 :func:`to_frame` then turns the checked text into typed columns: ``string``,
 ``Int64``, ``Float64``, ``boolean``, dates, and ordered categoricals for
 fields with an enum.
+
+Checks run on each column's distinct values (found with a hash table in C)
+and are mapped back to rows, so the cost grows with the number of distinct
+values rather than with rows times checks.
 """
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ import io
 import os
 import re
 from dataclasses import dataclass, field as dc_field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,11 +26,31 @@ from .datapackage import DataError, Package, Problem, Resource, display_path, re
 
 __all__ = ["load", "read_raw", "to_frame", "RawTable"]
 
-_DATE_RE = r"\d{4}-\d{2}-\d{2}"
-_INT_RE = r"[+-]?\d+"
-_NUM_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT_RE = re.compile(r"[+-]?\d+")
+_NUM_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
+_KIND = {"date": "not a valid date (YYYY-MM-DD)", "integer": "not a whole number", "number": "not a number",
+         "boolean": "not true or false", "list": "has an empty item (check the ';' separators)"}
+
+
+@dataclass
+class Column:
+    """One column as distinct values: ``values[codes]`` gives the rows back (already stripped)."""
+
+    codes: np.ndarray  # int, one per row
+    raw: np.ndarray  # distinct values as written
+    values: np.ndarray  # the same, stripped of surrounding spaces
+
+    def rows(self, mask_over_values: np.ndarray) -> np.ndarray:
+        """Row positions whose value is flagged in a boolean mask over the distinct values."""
+        if not mask_over_values.any():
+            return np.array([], dtype=np.int64)
+        return np.flatnonzero(mask_over_values[self.codes])
+
+    def per_row(self, over_values: np.ndarray) -> np.ndarray:
+        return over_values[self.codes]
 
 
 @dataclass
@@ -39,11 +62,22 @@ class RawTable:
     frame: pd.DataFrame | None  # all columns object dtype, "" for empty
     lines: np.ndarray  # line number of each record, aligned with frame rows
     problems: list[Problem] = dc_field(default_factory=list)
-    bad: dict = dc_field(default_factory=dict)  # column -> row positions that failed a check
+    bad: dict = dc_field(default_factory=dict)  # column -> bool mask of rows already reported
+    _columns: dict = dc_field(default_factory=dict, repr=False)
 
-    def mark(self, column: str, rows) -> None:
-        """Remember cells already reported, so that later checks skip them."""
-        self.bad.setdefault(column, set()).update(int(r) for r in rows)
+    def column(self, name: str) -> Column:
+        """The column's distinct values and codes (computed once)."""
+        if name not in self._columns:
+            codes, uniques = pd.factorize(self.frame[name].to_numpy(dtype=object))
+            raw = np.asarray(uniques, dtype=object)
+            stripped = np.array([v.strip() for v in raw], dtype=object) if len(raw) else raw
+            self._columns[name] = Column(codes, raw, stripped)
+        return self._columns[name]
+
+    def stripped(self, name: str) -> np.ndarray:
+        """The column's values per row, stripped (an object array)."""
+        c = self.column(name)
+        return c.values[c.codes] if len(c.codes) else np.array([], dtype=object)
 
     def problem(self, rows, column: str, message_of) -> None:
         """Record a problem for each row position in ``rows``.
@@ -54,8 +88,25 @@ class RawTable:
             msg = message_of(r) if callable(message_of) else message_of
             self.problems.append(Problem(self.file, int(self.lines[r]), column, msg))
 
+    def mark(self, column: str, rows) -> None:
+        """Remember cells already reported, so that later checks skip them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        if column not in self.bad:
+            self.bad[column] = np.zeros(len(self.lines), dtype=bool)
+        self.bad[column][rows] = True
 
-def _found(value: str) -> str:
+    def usable(self, column: str) -> np.ndarray:
+        """Boolean mask of rows whose ``column`` is non-empty and not already reported."""
+        c = self.column(column)
+        mask = c.per_row(c.values != "") if len(c.codes) else np.array([], dtype=bool)
+        if column in self.bad:
+            mask = mask & ~self.bad[column]
+        return mask
+
+
+def _found(value) -> str:
     value = str(value)
     if len(value) > 60:
         value = value[:57] + "..."
@@ -87,28 +138,77 @@ def read_raw(pkg: Package, name: str) -> RawTable:
         empty.problems.append(Problem(shown, 1, "*", "file is empty (expected a header row)"))
         return empty
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line = text.split("\n", 1)[0].rstrip("\r")
     try:
-        header = next(reader)
+        header = next(csv.reader([first_line], strict=True))
     except csv.Error as exc:
         empty.problems.append(Problem(shown, 1, "*", f"not valid CSV ({exc})"))
         return empty
-    expected = res.field_names
-    problems = empty.problems
-    if header != expected:
-        missing = [c for c in expected if c not in header]
-        unknown = [c for c in header if c not in expected]
-        dupes = sorted({c for c in header if header.count(c) > 1})
-        for c in missing:
-            problems.append(Problem(shown, 1, c, "column missing from the header"))
-        for c in unknown:
-            problems.append(Problem(shown, 1, c, "column not in datapackage.json (add it to the schema first)"))
-        for c in dupes:
-            problems.append(Problem(shown, 1, c, "column appears twice in the header"))
-        if not (missing or unknown or dupes):
-            problems.append(Problem(shown, 1, "*", f"columns out of order (expected {', '.join(expected)})"))
+    if _header_problems(header, res, shown, empty.problems):
         return empty
 
+    parsed = _read_fast(text, header) or _read_exact(text, header, shown, empty.problems)
+    if parsed is None:
+        return empty
+    frame, lines = parsed
+    table = RawTable(res, shown, frame, lines, empty.problems)
+    _check_fields(table)
+    _check_keys(table)
+    return table
+
+
+def _header_problems(header: list[str], res: Resource, shown: str, problems: list[Problem]) -> bool:
+    expected = res.field_names
+    if header == expected:
+        return False
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    for c in missing:
+        problems.append(Problem(shown, 1, c, "column missing from the header"))
+    for c in unknown:
+        problems.append(Problem(shown, 1, c, "column not in datapackage.json (add it to the schema first)"))
+    for c in dupes:
+        problems.append(Problem(shown, 1, c, "column appears twice in the header"))
+    if not (missing or unknown or dupes):
+        problems.append(Problem(shown, 1, "*", f"columns out of order (expected {', '.join(expected)})"))
+    return True
+
+
+def _read_fast(text: str, header: list[str]):
+    """pandas' C parser, when every record is one whole line; else None (then :func:`_read_exact` runs).
+
+    The C parser silently pads a short row and keeps blank lines, so the
+    lines are checked first: none blank, and each with exactly one field per
+    column (a quick comma count, or the csv module for a line with quotes).
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    width, commas = len(header), len(header) - 1
+    for line in lines[1:]:
+        if '"' in line:
+            try:
+                if len(next(csv.reader([line], strict=True))) != width:
+                    return None
+            except (csv.Error, StopIteration):
+                return None
+        elif line.count(",") != commas or not line.strip("\r"):
+            return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if list(frame.columns) != header or len(frame) != len(lines) - 1:
+        return None  # a quoted line break: take the exact path
+    return frame, np.arange(2, len(frame) + 2, dtype=np.int64)
+
+
+def _read_exact(text: str, header: list[str], shown: str, problems: list[Problem]):
+    """The csv module, record by record: exact line numbers for any file, and ragged rows located."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next(reader)
     rows: list[list[str]] = []
     lines: list[int] = []
     width = len(header)
@@ -120,7 +220,7 @@ def read_raw(pkg: Package, name: str) -> RawTable:
             break
         except csv.Error as exc:
             problems.append(Problem(shown, start, "*", f"not valid CSV ({exc})"))
-            return empty
+            return None
         if not row or (len(row) == 1 and row[0] == "" and width > 1):
             start = reader.line_num + 1
             continue  # blank line
@@ -138,10 +238,7 @@ def read_raw(pkg: Package, name: str) -> RawTable:
         start = reader.line_num + 1
     frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in header})
-    table = RawTable(res, shown, frame, np.asarray(lines, dtype=np.int64), problems)
-    _check_fields(table)
-    _check_keys(table)
-    return table
+    return frame, np.asarray(lines, dtype=np.int64)
 
 
 def _locate_byte(raw: bytes, offset: int, res: Resource) -> tuple[int, str]:
@@ -158,72 +255,71 @@ def _locate_byte(raw: bytes, offset: int, res: Resource) -> tuple[int, str]:
 
 
 def _check_fields(t: RawTable) -> None:
-    df = t.frame
+    if t.frame.empty:
+        return
     for f in t.resource.fields:
-        col = df[f.name]
-        s = col.str.strip()
-        if not s.equals(col):
-            rows = np.flatnonzero((s != col).to_numpy())
-            t.problem(rows, f.name, lambda r: f"leading or trailing spaces ({_found(col.iat[r])})")
-        present = (s != "").to_numpy()
+        col = t.column(f.name)
+        raw, vals = col.raw, col.values
+        spaced = vals != raw
+        t.problem(col.rows(spaced), f.name, lambda r: f"leading or trailing spaces ({_found(t.frame[f.name].iat[r])})")
+        present = vals != ""
+        bad = np.zeros(len(vals), dtype=bool)
         if f.required:
-            rows = np.flatnonzero(~present)
+            rows = col.rows(~present)
             t.problem(rows, f.name, "required value is empty")
             t.mark(f.name, rows)
-        if not present.any():
-            continue
-        idx = np.flatnonzero(present)
-        vals = s.iloc[idx]
-        bad = _type_errors(f.type, vals)
-        if bad is not None and bad.any():
-            rows = idx[bad]
-            kind = {"date": "not a valid date (YYYY-MM-DD)", "integer": "not a whole number",
-                    "number": "not a number", "boolean": "not true or false"}.get(f.type, f"not a valid {f.type}")
-            t.problem(rows, f.name, lambda r: f"{kind} ({_found(col.iat[r])})")
-            t.mark(f.name, rows)
-            keep = ~bad
-            idx, vals = idx[keep], vals[keep]
+        ok = present.copy()
+        wrong = _type_errors(f.type, vals, present)
+        if wrong is not None and wrong.any():
+            kind = _KIND.get(f.type, f"not a valid {f.type}")
+            t.problem(col.rows(wrong), f.name, lambda r: f"{kind} ({_found(t.frame[f.name].iat[r])})")
+            bad |= wrong
+            ok &= ~wrong
         c = f.constraints
         if "enum" in c:
             allowed = set(map(str, c["enum"]))
-            bad = ~vals.isin(allowed).to_numpy()
-            rows = idx[bad]
+            wrong = ok & np.array([v not in allowed for v in vals], dtype=bool)
             choices = ", ".join(map(str, c["enum"]))
-            t.problem(rows, f.name, lambda r: f"not one of: {choices} ({_found(col.iat[r])})")
-            t.mark(f.name, rows)
+            t.problem(col.rows(wrong), f.name, lambda r: f"not one of: {choices} ({_found(t.frame[f.name].iat[r])})")
+            bad |= wrong
         if "pattern" in c:
             pat = re.compile(c["pattern"])
             if f.type == "list":
-                ok = vals.map(lambda v: all(pat.fullmatch(x) for x in v.split(f.delimiter))).to_numpy(dtype=bool)
+                match = [all(pat.fullmatch(x) for x in v.split(f.delimiter)) for v in vals]
             else:
-                ok = vals.str.fullmatch(c["pattern"]).to_numpy(dtype=bool)
-            rows = idx[~ok]
-            t.problem(rows, f.name, lambda r: f"does not match the pattern {c['pattern']} ({_found(col.iat[r])})")
-            t.mark(f.name, rows)
+                match = [pat.fullmatch(v) is not None for v in vals]
+            wrong = ok & ~np.array(match, dtype=bool)
+            t.problem(col.rows(wrong), f.name,
+                      lambda r: f"does not match the pattern {c['pattern']} ({_found(t.frame[f.name].iat[r])})")
+            bad |= wrong
         if ("minimum" in c or "maximum" in c) and f.type in ("integer", "number"):
-            nums = pd.to_numeric(vals, errors="coerce").to_numpy(dtype=float)
-            if "minimum" in c:
-                rows = idx[nums < c["minimum"]]
-                t.problem(rows, f.name, lambda r: f"below the minimum {c['minimum']} ({_found(col.iat[r])})")
-            if "maximum" in c:
-                rows = idx[nums > c["maximum"]]
-                t.problem(rows, f.name, lambda r: f"above the maximum {c['maximum']} ({_found(col.iat[r])})")
+            nums = pd.to_numeric(pd.Series(np.where(ok, vals, "")), errors="coerce").to_numpy(dtype=float)
+            with np.errstate(invalid="ignore"):
+                if "minimum" in c:
+                    low = ok & (nums < c["minimum"])
+                    t.problem(col.rows(low), f.name,
+                              lambda r: f"below the minimum {c['minimum']} ({_found(t.frame[f.name].iat[r])})")
+                if "maximum" in c:
+                    high = ok & (nums > c["maximum"])
+                    t.problem(col.rows(high), f.name,
+                              lambda r: f"above the maximum {c['maximum']} ({_found(t.frame[f.name].iat[r])})")
+        t.mark(f.name, col.rows(bad))
 
 
-def _type_errors(type_: str, vals: pd.Series):
-    """Boolean mask of values that are not of the type (None: no check for this type)."""
+def _type_errors(type_: str, vals: np.ndarray, present: np.ndarray):
+    """Boolean mask over distinct values that are present but not of the type (None: nothing to check)."""
     if type_ == "date":
-        ok = vals.str.fullmatch(_DATE_RE).to_numpy(dtype=bool)
-        parsed = pd.to_datetime(vals.where(ok), format="%Y-%m-%d", errors="coerce")
-        return ~(ok & parsed.notna().to_numpy())
+        shaped = np.array([bool(_DATE_RE.fullmatch(v)) for v in vals], dtype=bool) & present
+        parsed = pd.to_datetime(pd.Series(np.where(shaped, vals, None)), format="%Y-%m-%d", errors="coerce")
+        return present & ~(shaped & parsed.notna().to_numpy())
     if type_ == "integer":
-        return ~vals.str.fullmatch(_INT_RE).to_numpy(dtype=bool)
+        return present & ~np.array([bool(_INT_RE.fullmatch(v)) for v in vals], dtype=bool)
     if type_ == "number":
-        return ~vals.str.fullmatch(_NUM_RE).to_numpy(dtype=bool)
+        return present & ~np.array([bool(_NUM_RE.fullmatch(v)) for v in vals], dtype=bool)
     if type_ == "boolean":
-        return ~vals.isin(_TRUE | _FALSE).to_numpy()
+        return present & ~np.array([v in _TRUE or v in _FALSE for v in vals], dtype=bool)
     if type_ == "list":
-        return (vals.str.split(";").map(lambda xs: any(x.strip() == "" for x in xs))).to_numpy(dtype=bool)
+        return present & np.array([any(x.strip() == "" for x in v.split(";")) for v in vals], dtype=bool)
     return None
 
 
@@ -231,17 +327,17 @@ def _check_keys(t: RawTable) -> None:
     pk = list(t.resource.primary_key)
     if not pk or t.frame.empty:
         return
-    keys = t.frame[pk]
+    keys = pd.DataFrame({c: t.stripped(c) for c in pk})
     dup = keys.duplicated(keep=False).to_numpy()
     if not dup.any():
         return
     first = {}
+    column = pk[0] if len(pk) == 1 else "+".join(pk)
     for r in np.flatnonzero(dup):
         k = tuple(keys.iloc[r])
         if k in first:
             shown = ", ".join(f"{c}={v!r}" for c, v in zip(pk, k))
-            t.problem([r], pk[0] if len(pk) == 1 else "+".join(pk),
-                      f"duplicate primary key, first on line {first[k]} ({shown})")
+            t.problem([r], column, f"duplicate primary key, first on line {first[k]} ({shown})")
         else:
             first[k] = int(t.lines[r])
     for c in pk:
@@ -249,24 +345,36 @@ def _check_keys(t: RawTable) -> None:
 
 
 def to_frame(t: RawTable) -> pd.DataFrame:
-    """Typed DataFrame from a checked :class:`RawTable` (dtypes from the schema)."""
+    """Typed DataFrame from a checked :class:`RawTable` (dtypes from the schema).
+
+    Conversion runs on each column's distinct values and is mapped back to rows.
+    """
     out = {}
+    n = len(t.frame)
     for f in t.resource.fields:
-        s = t.frame[f.name].str.strip()
-        s = s.where(s != "")
+        col = t.column(f.name) if n else None
+        vals = col.values if n else np.array([], dtype=object)
+        codes = col.codes if n else np.array([], dtype=np.int64)
+        missing = vals == ""
         if f.enum is not None:
-            out[f.name] = pd.Series(pd.Categorical(s, categories=list(f.enum), ordered=True), index=s.index)
-        elif f.type == "integer":
-            out[f.name] = pd.to_numeric(s).astype("Int64")
+            cats = list(f.enum)
+            where = {v: i for i, v in enumerate(cats)}
+            ucodes = np.array([-1 if m else where.get(v, -1) for v, m in zip(vals, missing)], dtype=np.int64)
+            out[f.name] = pd.Categorical.from_codes(ucodes[codes] if n else ucodes, categories=cats, ordered=True)
+            continue
+        if f.type == "integer":
+            u = pd.array([None if m else int(v) for v, m in zip(vals, missing)], dtype="Int64")
         elif f.type == "number":
-            out[f.name] = pd.to_numeric(s).astype("Float64")
+            u = pd.array([None if m else float(v) for v, m in zip(vals, missing)], dtype="Float64")
         elif f.type == "boolean":
-            out[f.name] = s.map(lambda v: v in _TRUE, na_action="ignore").astype("boolean")
+            u = pd.array([None if m else v in _TRUE for v, m in zip(vals, missing)], dtype="boolean")
         elif f.type == "date":
-            out[f.name] = pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[s]")
+            u = pd.to_datetime(pd.Series(np.where(missing, None, vals)), format="%Y-%m-%d").astype("datetime64[s]")
+            u = u.array
         else:
-            out[f.name] = s.astype("string")
-    return pd.DataFrame(out, index=pd.RangeIndex(len(t.frame)))
+            u = pd.array(np.where(missing, None, vals), dtype="string")
+        out[f.name] = u.take(codes) if n else u[:0]
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -399,16 +399,12 @@ def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, compan
     [['airtrunk', 'AUS', 0.5], ['bytedance', 'CHN', 0.5]]
     """
     pa = project_actors[project_actors["role"].astype(object).isin(roles)]
-    pa = pa.merge(projects[["project_id", "event_on"]], on="project_id", how="inner")
+    pa = pa.merge(projects[["project_id", "event_on"]], on="project_id", how="inner").reset_index(drop=True)
     if isinstance(when, str) and when == "event":
         dates = pa["event_on"]
     else:
         dates = pd.Series(pd.Timestamp(when) if when is not None else pd.NaT, index=pa.index)
-    origin = pd.Series(pd.NA, index=pa.index, dtype="string")
-    for d in dates.drop_duplicates().tolist():
-        o = origin_as_of(company_origins, None if pd.isna(d) else d).set_index("actor_id")["origin_id"]
-        mask = dates.isna() if pd.isna(d) else dates == d
-        origin[mask] = pa.loc[mask, "actor_id"].map(o)
+    origin = _origins_on(company_origins, pa["actor_id"], dates)
     share = pa["share"].astype("Float64")
     known = share.fillna(0).groupby(pa["project_id"]).transform("sum")
     n_unknown = share.isna().groupby(pa["project_id"]).transform("sum")
@@ -418,6 +414,24 @@ def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, compan
                         "role": pa["role"], "origin_id": origin, "weight": weight.to_numpy(),
                         "weight_is_assumed": share.isna().to_numpy()})
     return out.sort_values(["project_id", "actor_id"]).reset_index(drop=True)
+
+
+def _origins_on(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Series,
+                prefer=ORIGIN_PREFERENCE) -> pd.Series:
+    """Origin of each (actor, date) pair, vectorised; NaT means today (the open periods)."""
+    spells = company_origins[["actor_id", "origin_id", "basis", "valid_from", "valid_to"]]
+    rows = pd.DataFrame({"_row": np.arange(len(actors)), "actor_id": actors.to_numpy(),
+                         "_when": pd.to_datetime(dates.to_numpy())})
+    m = rows.merge(spells, on="actor_id", how="inner")
+    w = m["_when"]
+    live = np.where(w.isna(), m["valid_to"].isna(),
+                    (m["valid_from"].isna() | (m["valid_from"] <= w)) & (m["valid_to"].isna() | (w < m["valid_to"])))
+    rank = {b: i for i, b in enumerate(prefer)}
+    m = m[live.astype(bool)].assign(_rank=lambda d: d["basis"].astype(object).map(rank).fillna(len(rank)))
+    best = m.sort_values(["_row", "_rank"], kind="stable").drop_duplicates("_row")
+    out = pd.Series(pd.NA, index=actors.index, dtype="string")
+    out.iloc[best["_row"].to_numpy()] = best["origin_id"].astype("string").to_numpy()
+    return out
 
 
 def cagr(start: float, end: float, years: float) -> float:

@@ -83,12 +83,12 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
     if _ok(tables, "sources"):
         ids = set(_values(tables["sources"], "source_id"))
         for t in tables.values():
-            if t.frame is not None and "source_ids" in t.frame.columns:
+            if t.frame is not None and not t.frame.empty and "source_ids" in t.frame.columns:
                 _check_sources(t, ids)
-    if _ok(tables, "actors"):
+    if _ok(tables, "actors") and not tables["actors"].frame.empty:
         actors = tables["actors"]
         _check_actor_codes(actors)
-        kinds = dict(zip(actors.frame["actor_id"].str.strip(), actors.frame["actor_type"].str.strip()))
+        kinds = dict(zip(actors.stripped("actor_id"), actors.stripped("actor_type")))
         for (name, column), allowed in ACTOR_ROLES.items():
             if _ok(tables, name):
                 _check_actor_role(tables[name], column, allowed, kinds)
@@ -96,7 +96,7 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
         if t.frame is not None:
             _check_precision(t)
     for name, (start, end) in PERIODS.items():
-        if _ok(tables, name):
+        if _ok(tables, name) and not tables[name].frame.empty:
             _check_period(tables[name], start, end)
     if _ok(tables, "investments"):
         _check_usd(tables["investments"])
@@ -111,33 +111,31 @@ def _ok(tables: dict[str, RawTable], name: str) -> bool:
 
 
 def _values(t: RawTable, column: str) -> pd.Series:
-    s = t.frame[column].str.strip()
-    return s[s != ""]
+    v = t.column(column).values
+    return pd.Series(v[v != ""])
 
 
-def _usable(t: RawTable, column: str) -> np.ndarray:
-    """Positions of rows whose ``column`` is non-empty and not already reported."""
-    s = t.frame[column].str.strip().to_numpy(dtype=object)
-    mask = s != ""
-    bad = t.bad.get(column)
-    if bad:
-        mask[list(bad)] = False
-    return np.flatnonzero(mask)
+def _found(v) -> str:
+    return f"found {v!r}"
 
 
 def _check_foreign_keys(t: RawTable, tables: dict[str, RawTable]) -> None:
     for fk in t.resource.foreign_keys:
         ref = tables.get(fk.resource)
-        if ref is None or ref.frame is None:
+        if ref is None or ref.frame is None or t.frame.empty:
             continue
-        rows = _usable(t, fk.fields[0])
-        for c in fk.fields[1:]:
-            rows = np.intersect1d(rows, _usable(t, c))
-        if rows.size == 0:
+        usable = np.logical_and.reduce([t.usable(c) for c in fk.fields])
+        if not usable.any():
             continue
-        keys = list(zip(*(t.frame[c].str.strip().to_numpy()[rows] for c in fk.fields)))
-        known = set(zip(*(ref.frame[c].str.strip() for c in fk.ref_fields)))
-        bad = [r for r, k in zip(rows, keys) if k not in known]
+        if len(fk.fields) == 1:
+            col = t.column(fk.fields[0])
+            known = pd.Index(ref.stripped(fk.ref_fields[0]))
+            missing = ~pd.Index(col.values).isin(known)
+            bad = np.flatnonzero(col.per_row(missing) & usable)
+        else:
+            mine = pd.MultiIndex.from_arrays([t.stripped(c) for c in fk.fields])
+            theirs = pd.MultiIndex.from_arrays([ref.stripped(c) for c in fk.ref_fields])
+            bad = np.flatnonzero(~mine.isin(theirs) & usable)
         target = f"{ref.resource.path} {'+'.join(fk.ref_fields)}"
         column = "+".join(fk.fields)
         t.problem(bad, column, lambda r: f"not found in {target} ({_show(t, fk.fields, r)})")
@@ -145,16 +143,16 @@ def _check_foreign_keys(t: RawTable, tables: dict[str, RawTable]) -> None:
 
 
 def _show(t: RawTable, columns, r: int) -> str:
-    vals = [t.frame[c].iat[r].strip() for c in columns]
-    return "found " + ", ".join(repr(v) for v in vals)
+    return "found " + ", ".join(repr(t.stripped(c)[r]) for c in columns)
 
 
 def _check_sources(t: RawTable, known: set[str]) -> None:
-    col = t.frame["source_ids"]
-    for r in _usable(t, "source_ids"):
-        missing = [s for s in col.iat[r].strip().split(";") if s.strip() not in known]
-        if missing:
-            t.problem([r], "source_ids", f"unknown source id, not in sources.csv (found {', '.join(map(repr, missing))})")
+    col = t.column("source_ids")
+    unknown = [[s for s in v.split(";") if s.strip() not in known] if v else [] for v in col.values]
+    has = np.array([bool(u) for u in unknown], dtype=bool)
+    rows = np.flatnonzero(col.per_row(has) & t.usable("source_ids"))
+    t.problem(rows, "source_ids", lambda r: "unknown source id, not in sources.csv (found "
+              + ", ".join(map(repr, unknown[col.codes[r]])) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -165,86 +163,104 @@ def _iso3() -> frozenset[str]:
 
 
 def _check_actor_codes(t: RawTable) -> None:
-    ids = t.frame["actor_id"].str.strip()
-    kinds = t.frame["actor_type"].str.strip()
+    ids, kinds = t.stripped("actor_id"), t.stripped("actor_type")
     iso = _iso3()
-    for r in _usable(t, "actor_id"):
-        a, k = ids.iat[r], kinds.iat[r]
+    for r in np.flatnonzero(t.usable("actor_id")):
+        a, k = ids[r], kinds[r]
         if k == "state" and a not in iso:
             t.problem([r], "actor_id", f"not an ISO 3166-1 alpha-3 country code ({_found(a)})")
-        elif k == "company" and not (a[:1].islower()):
+        elif k == "company" and not a[:1].islower():
             t.problem([r], "actor_id", f"company ids are lowercase slugs ({_found(a)})")
         elif k == "bloc" and a in iso:
             t.problem([r], "actor_id", f"a bloc cannot use a country's ISO code ({_found(a)})")
 
 
-def _found(v) -> str:
-    return f"found {v!r}"
-
-
 def _check_actor_role(t: RawTable, column: str, allowed: set[str], kinds: dict[str, str]) -> None:
-    ids = t.frame[column].str.strip()
+    if t.frame.empty:
+        return
+    col = t.column(column)
+    kind_of = [kinds.get(v) for v in col.values]
+    wrong = np.array([k is not None and k not in allowed for k in kind_of], dtype=bool)
     want = " or ".join(sorted(allowed))
-    for r in _usable(t, column):
-        kind = kinds.get(ids.iat[r])
-        if kind is not None and kind not in allowed:
-            t.problem([r], column, f"must name a {want}, but this actor is a {kind} ({_found(ids.iat[r])})")
+    rows = np.flatnonzero(col.per_row(wrong) & t.usable(column))
+    t.problem(rows, column, lambda r: f"must name a {want}, but this actor is a "
+              f"{kind_of[col.codes[r]]} ({_found(col.values[col.codes[r]])})")
 
 
 def _check_precision(t: RawTable) -> None:
+    if t.frame.empty:
+        return
     cols = set(t.frame.columns)
     for pc in [c for c in t.frame.columns if c.endswith("_precision")]:
         dc = pc[: -len("_precision")]
         if dc not in cols:
             continue
-        dates = t.frame[dc].str.strip()
-        precs = t.frame[pc].str.strip()
-        bad_date = t.bad.get(dc, set())
-        for r in np.flatnonzero(((dates != "") | (precs != "")).to_numpy()):
-            if r in bad_date or r in t.bad.get(pc, set()):
-                continue
-            d, p = dates.iat[r], precs.iat[r]
-            if d and not p:
-                t.problem([r], pc, f"required when {dc} is given (day, month or year)")
-            elif p and not d:
-                t.problem([r], pc, f"given but {dc} is empty ({_found(p)})")
-            elif p == "month" and not d.endswith("-01"):
-                t.problem([r], dc, f"month precision: store the first day of the month ({_found(d)})")
-            elif p == "year" and not d.endswith("-01-01"):
-                t.problem([r], dc, f"year precision: store 1 January ({_found(d)})")
+        d, p = t.column(dc), t.column(pc)
+        pair = d.codes.astype(np.int64) * (len(p.values) + 1) + p.codes
+        codes, uniques = pd.factorize(pair)
+        verdict = []
+        for key in uniques:
+            dv, pv = d.values[key // (len(p.values) + 1)], p.values[key % (len(p.values) + 1)]
+            if dv and not pv:
+                verdict.append((pc, f"required when {dc} is given (day, month or year)"))
+            elif pv and not dv:
+                verdict.append((pc, f"given but {dc} is empty ({_found(pv)})"))
+            elif pv == "month" and not dv.endswith("-01"):
+                verdict.append((dc, f"month precision: store the first day of the month ({_found(dv)})"))
+            elif pv == "year" and not dv.endswith("-01-01"):
+                verdict.append((dc, f"year precision: store 1 January ({_found(dv)})"))
+            else:
+                verdict.append(None)
+        flagged = np.array([v is not None for v in verdict], dtype=bool)
+        if not flagged.any():
+            continue
+        skip = t.bad.get(dc, np.zeros(len(t.lines), bool)) | t.bad.get(pc, np.zeros(len(t.lines), bool))
+        for r in np.flatnonzero(flagged[codes] & ~skip):
+            column, message = verdict[codes[r]]
+            t.problem([r], column, message)
 
 
 def _check_period(t: RawTable, start: str, end: str) -> None:
-    rows = np.intersect1d(_usable(t, start), _usable(t, end))
-    a = t.frame[start].str.strip()
-    b = t.frame[end].str.strip()
-    bad = [r for r in rows if a.iat[r] > b.iat[r]]  # ISO dates sort as text
-    t.problem(bad, end, lambda r: f"period ends before it starts ({start} {a.iat[r]} > {end} {b.iat[r]})")
+    both = t.usable(start) & t.usable(end)
+    if not both.any():
+        return
+    a, b = t.stripped(start), t.stripped(end)
+    rows = np.flatnonzero(both)
+    bad = rows[a[rows] > b[rows]]  # ISO dates sort as text
+    t.problem(bad, end, lambda r: f"period ends before it starts ({start} {a[r]} > {end} {b[r]})")
+
+
+def _numbers(t: RawTable, column: str) -> np.ndarray:
+    v = t.stripped(column)
+    return pd.to_numeric(pd.Series(np.where(v == "", None, v)), errors="coerce").to_numpy(dtype=float)
 
 
 def _check_usd(t: RawTable) -> None:
-    f = t.frame
-    amount, rate, usd = (pd.to_numeric(f[c].str.strip().replace("", None), errors="coerce")
-                         for c in ("amount", "usd_per_unit", "amount_usd"))
-    currency = f["currency"].str.strip()
-    rows = np.intersect1d(np.intersect1d(_usable(t, "amount"), _usable(t, "usd_per_unit")), _usable(t, "amount_usd"))
-    for r in rows:
-        expected = amount.iat[r] * rate.iat[r]
-        if abs(usd.iat[r] - expected) > USD_TOLERANCE * max(abs(expected), 1.0):
-            t.problem([r], "amount_usd",
-                      f"does not match amount x usd_per_unit = {expected:,.0f} ({_found(f['amount_usd'].iat[r].strip())})")
-    for r in _usable(t, "usd_per_unit"):
-        if currency.iat[r] == "USD" and rate.iat[r] != 1:
-            t.problem([r], "usd_per_unit", f"must be 1 when currency is USD ({_found(f['usd_per_unit'].iat[r].strip())})")
-    for r in np.setdiff1d(_usable(t, "usd_per_unit"), _usable(t, "amount_usd")):
-        t.problem([r], "amount_usd", "empty although usd_per_unit is given")
+    if t.frame.empty:
+        return
+    amount, rate, usd = _numbers(t, "amount"), _numbers(t, "usd_per_unit"), _numbers(t, "amount_usd")
+    currency = t.stripped("currency")
+    has_rate, has_usd = t.usable("usd_per_unit"), t.usable("amount_usd")
+    expected = amount * rate
+    with np.errstate(invalid="ignore"):
+        off = np.abs(usd - expected) > USD_TOLERANCE * np.maximum(np.abs(expected), 1.0)
+    raw_usd = t.stripped("amount_usd")
+    t.problem(np.flatnonzero(t.usable("amount") & has_rate & has_usd & off), "amount_usd",
+              lambda r: f"does not match amount x usd_per_unit = {expected[r]:,.0f} ({_found(raw_usd[r])})")
+    raw_rate = t.stripped("usd_per_unit")
+    t.problem(np.flatnonzero(has_rate & (currency == "USD") & (rate != 1)), "usd_per_unit",
+              lambda r: f"must be 1 when currency is USD ({_found(raw_rate[r])})")
+    t.problem(np.flatnonzero(has_rate & ~has_usd & ~t.bad.get("amount_usd", np.zeros(len(t.lines), bool))),
+              "amount_usd", "empty although usd_per_unit is given")
 
 
 def _check_column_fields(t: RawTable) -> None:
-    f = t.frame
-    in_table = f["in_column_table"].str.strip().isin(["true", "True", "TRUE", "1"]).to_numpy()
+    if t.frame.empty:
+        return
+    in_table = np.isin(t.stripped("in_column_table"), ["true", "True", "TRUE", "1"])
     for c in ("column_name", "column_parties"):
-        empty = (f[c].str.strip() == "").to_numpy()
+        v = t.stripped(c)
+        empty = v == ""
         t.problem(np.flatnonzero(in_table & empty), c, "required for a Table 1 instrument (in_column_table is true)")
         t.problem(np.flatnonzero(~in_table & ~empty), c,
-                  lambda r: f"only for Table 1 instruments, but in_column_table is false ({_found(f[c].iat[r])})")
+                  lambda r: f"only for Table 1 instruments, but in_column_table is false ({_found(v[r])})")
