@@ -55,6 +55,7 @@ class Result:
     seconds: float
     notebook: str | None = None  # the executed notebook, as nbformat writes it
     failure: NotebookFailure | None = None
+    pages: dict | None = None  # relative path in the report -> text (HTML page, handout, student notebook)
 
 
 @dataclass
@@ -71,23 +72,86 @@ class Report:
 # ---------------------------------------------------------------- execution
 
 
-def _execute_one(path: str, env: dict, timeout: int) -> Result:
-    """Run in a worker process: execute one notebook, return it as a plain dict."""
-    import nbformat
+# One kernel per worker process, kept warm across the notebooks that worker runs: the
+# heavy imports happen once, and before each notebook the kernel is reset (user
+# namespace cleared, figures closed, matplotlib settings and working folder restored,
+# execution count back to 1). nbval re-runs every notebook in a fresh kernel in the
+# test suite, which is what proves the reset complete.
+_WORKER: dict = {}
+
+_WARMUP = """
+import matplotlib, matplotlib.pyplot, pandas, seaborn, aseanai, aseanai.plot, aseanai.metrics
+import aseanai.dimensions, aseanai.display, aseanai.summary
+matplotlib._aseanai_rc = matplotlib.rcParams.copy()
+"""
+
+_RESET = """
+get_ipython().reset(new_session=True)  # namespace and history cleared, execution count back to 1
+import os as _os, matplotlib as _mpl, matplotlib.pyplot as _plt
+_plt.close("all"); _mpl.rcParams.update(_mpl._aseanai_rc); _os.chdir({cwd!r})
+del _os, _mpl, _plt
+"""
+
+
+def _silent(km, code: str, timeout: int = 120) -> None:
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        while True:
+            reply = kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel setup failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+
+
+def _shutdown_worker_kernel() -> None:
+    km = _WORKER.pop("km", None)
+    if km is not None and km.has_kernel:
+        km.shutdown_kernel(now=True)
+    sockets = _WORKER.pop("sockets", None)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _worker_kernel(cwd: str):
+    """This worker's kernel, started (over IPC sockets, not TCP) and warmed on first use."""
     from jupyter_client.manager import KernelManager
+    from multiprocessing.util import Finalize
+
+    km = _WORKER.get("km")
+    if km is None or not km.is_alive():
+        _shutdown_worker_kernel()
+        sockets = tempfile.mkdtemp(prefix="aseanai-kernel-")
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        km.start_kernel(cwd=cwd)
+        _WORKER.update(km=km, sockets=sockets)
+        if "finalizer" not in _WORKER:
+            _WORKER["finalizer"] = Finalize(None, _shutdown_worker_kernel, exitpriority=10)
+        _silent(km, _WARMUP)
+    _silent(km, _RESET.format(cwd=cwd))
+    return km
+
+
+def _execute_one(path: str, env: dict, timeout: int) -> Result:
+    """Run in a worker process: execute one notebook and convert it; return text, never live objects."""
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     os.environ.update(env)
     start = time.perf_counter()
-    nb = nbformat.read(path, as_version=4)
-    # IPC transport: the kernel talks over Unix sockets in a private folder, not TCP ports
-    sockets = tempfile.mkdtemp(prefix="aseanai-kernel-")
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
     name = Path(path).name
+    cwd = str(Path(path).parent.absolute())
+    nb = nbformat.read(path, as_version=4)
     try:
+        km = _worker_kernel(cwd)
+        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
+                                resources={"metadata": {"path": cwd}})
         client.execute()
     except CellExecutionError as exc:
         failed = next(((i, c) for i, c in enumerate(nb.cells, 1)
@@ -99,13 +163,12 @@ def _execute_one(path: str, env: dict, timeout: int) -> Result:
         return Result(name, time.perf_counter() - start,
                       failure=NotebookFailure(name, index, cell.source, f"{err['ename']}: {err['evalue']}"))
     except Exception as exc:  # kernel died, timeout...
+        _shutdown_worker_kernel()
         return Result(name, time.perf_counter() - start, failure=NotebookFailure(name, None, "", repr(exc)))
-    finally:
-        if km.has_kernel:  # we own the kernel manager, so nbclient leaves the kernel to us
-            km.shutdown_kernel(now=True)
-        shutil.rmtree(sockets, ignore_errors=True)
     _clean(nb)
-    return Result(name, time.perf_counter() - start, notebook=nbformat.writes(nb) + "\n")
+    result = Result(name, time.perf_counter() - start, notebook=nbformat.writes(nb) + "\n")
+    result.pages = _convert(nb, Path(path).stem)
+    return result
 
 
 class _Progress:
@@ -162,14 +225,18 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, timeout: int = 600, 
 
 
 def _exporter(handout: bool = False):
-    from nbconvert import HTMLExporter
+    """nbconvert's HTML exporter with the offline template (one per worker and kind, reused)."""
+    key = ("exporter", handout)
+    if key not in _WORKER:
+        from nbconvert import HTMLExporter
 
-    exp = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
-    if handout:
-        exp.exclude_input = True
-        exp.exclude_input_prompt = True
-        exp.exclude_output_prompt = True
-    return exp
+        exp = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
+        if handout:
+            exp.exclude_input = True
+            exp.exclude_input_prompt = True
+            exp.exclude_output_prompt = True
+        _WORKER[key] = exp
+    return _WORKER[key]
 
 
 def _without_solutions(nb):
@@ -196,24 +263,28 @@ def _title(nb, fallback: str) -> str:
     return fallback
 
 
-def _write_outputs(tmp: Path, results: list[Result], data) -> None:
+def _convert(nb, stem: str) -> dict[str, str]:
+    """The HTML page, the results-only handout and the student notebook of one executed notebook."""
     import nbformat
 
+    title = _title(nb, stem)
+    page, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    handout, _ = _exporter(handout=True).from_notebook_node(
+        _without_solutions(nb), resources={"metadata": {"name": title + " (handout)"}})
+    return {f"html/{stem}.html": page, f"handouts/{stem}.html": handout,
+            f"student/{stem}.ipynb": nbformat.writes(_student(nb)) + "\n", "_title": title}
+
+
+def _write_outputs(tmp: Path, results: list[Result], data) -> None:
     for sub in ("notebooks", "html", "handouts", "student"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
     pages = []
     for r in results:
-        nb = nbformat.reads(r.notebook, as_version=4)
-        stem = Path(r.name).stem
         (tmp / "notebooks" / r.name).write_text(r.notebook, encoding="utf-8")
-        body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": _title(nb, stem)}})
-        (tmp / "html" / f"{stem}.html").write_text(body, encoding="utf-8")
-        handout = _without_solutions(nb)
-        body, _ = _exporter(handout=True).from_notebook_node(
-            handout, resources={"metadata": {"name": _title(nb, stem) + " (handout)"}})
-        (tmp / "handouts" / f"{stem}.html").write_text(body, encoding="utf-8")
-        (tmp / "student" / r.name).write_text(nbformat.writes(_student(nb)) + "\n", encoding="utf-8")
-        pages.append((stem, _title(nb, stem)))
+        for rel, text in r.pages.items():
+            if not rel.startswith("_"):
+                (tmp / rel).write_text(text, encoding="utf-8")
+        pages.append((Path(r.name).stem, r.pages["_title"]))
     (tmp / "index.html").write_text(_index_html(pages, data, tmp), encoding="utf-8")
 
 
