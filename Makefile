@@ -35,12 +35,13 @@ notebooks: $(STAMP) ## Re-execute every notebook and write outputs back (twice i
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
-test: $(STAMP) ## Run the whole test suite, notebooks included (nbval)
-	$(BIN)/python -m pytest
+# -n auto: one pytest worker per core; --dist loadfile keeps each notebook's cells in one kernel
+test: $(STAMP) ## Run the whole test suite, notebooks included (nbval), in parallel across cores
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert pytest nbval frictionless pytest-socket
+	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert pytest nbval frictionless pytest-socket pytest-xdist
 	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(build/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  build/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 

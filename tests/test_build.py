@@ -96,21 +96,22 @@ def test_progress_names_each_notebook_with_state_and_seconds(report):
         assert re.search(rf"{re.escape(path.name)}\s+done\s+\d+\.\d s", log), path.name
 
 
-def test_two_builds_give_the_same_notebooks_and_html(tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    for out in (a, b):
-        build(out, notebooks=SMALL, jobs=2, stream=io.StringIO())
+def test_two_builds_give_the_same_notebooks_and_html(report, tmp_path):
+    first, _, _ = report
+    again = tmp_path / "again"
+    build(again, notebooks=SMALL, jobs=2, stream=io.StringIO())
+    strip = lambda s: re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "IMG", s)  # noqa: E731
     for p in SMALL:
-        assert (a / "notebooks" / p.name).read_text() == (b / "notebooks" / p.name).read_text()
-        strip = lambda s: re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "IMG", s)  # noqa: E731
-        assert strip((a / "html" / f"{p.stem}.html").read_text()) == strip((b / "html" / f"{p.stem}.html").read_text())
+        assert (again / "notebooks" / p.name).read_text() == (first / "notebooks" / p.name).read_text()
+        assert strip((again / "html" / f"{p.stem}.html").read_text()) == strip((first / "html" / f"{p.stem}.html").read_text())
+        assert (again / "handouts" / f"{p.stem}.html").read_text() == (first / "handouts" / f"{p.stem}.html").read_text()
 
 
 def test_a_failing_notebook_is_named_with_its_cell_and_the_rest_still_run(tmp_path):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    good = nbdir / "03_investment.ipynb"
-    good.write_text((REPO / "notebooks" / "03_investment.ipynb").read_text())
+    good = nbdir / "00_overview.ipynb"
+    good.write_text((REPO / "notebooks" / "00_overview.ipynb").read_text())
     bad = nbformat.v4.new_notebook()
     bad.cells = [nbformat.v4.new_markdown_cell("# 9. Broken"), nbformat.v4.new_code_cell("x = 1"),
                  nbformat.v4.new_code_cell("raise ValueError('the data say no')")]
@@ -124,7 +125,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_the_rest_still_run(tmp_pa
         build(out, notebooks=[good, nbdir / "09_broken.ipynb"], jobs=2, stream=log)
     msg = str(info.value)
     assert "09_broken.ipynb, cell 3: ValueError: the data say no" in msg
-    assert re.search(r"03_investment\.ipynb\s+done", log.getvalue())
+    assert re.search(r"00_overview\.ipynb\s+done", log.getvalue())
     assert (out / "index.html").read_text() == "previous report"
     assert not list(tmp_path.glob(".build.tmp-*"))
 
@@ -160,9 +161,11 @@ def test_unwritable_output_folder_is_a_clear_message(tmp_path, capsys):
     assert "cannot write the report to" in err and "Traceback" not in err
 
 
-def test_build_killed_part_way_keeps_the_previous_report(tmp_path):
+def test_build_killed_part_way_keeps_the_previous_report(report, tmp_path):
+    import shutil
+
     out = tmp_path / "build"
-    build(out, notebooks=SMALL, jobs=2, stream=io.StringIO())
+    shutil.copytree(report[0], out)  # a previous, complete report
     before = checksums(out)
     proc = subprocess.Popen([sys.executable, "-m", "aseanai.cli", "build", "--out", str(out), *map(str, SMALL)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -172,8 +175,9 @@ def test_build_killed_part_way_keeps_the_previous_report(tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)  # no chance to clean up
     proc.wait()
     assert checksums(out) == before  # the previous build is whole
-    build(out, notebooks=SMALL, jobs=2, stream=io.StringIO())  # and the next run completes
-    assert (out / "index.html").is_file()
+    assert list(tmp_path.glob(".build.tmp-*")), "the killed build should have left its temporary folder"
+    build(out, notebooks=SMALL[:1], jobs=1, stream=io.StringIO())  # and the next run completes
+    assert (out / "index.html").is_file() and (out / "html" / "00_overview.html").is_file()
     assert not list(tmp_path.glob(".build.tmp-*")) and not list(tmp_path.glob(".build.old-*"))
 
 

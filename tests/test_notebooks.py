@@ -86,17 +86,25 @@ def test_every_claim_names_an_existing_notebook():
 
 
 def test_nbval_fails_when_an_output_is_tampered_with(tmp_path):
-    src = REPO / "notebooks" / "03_investment.ipynb"
-    book = _nb(src)
-    for c in book["cells"]:
-        for out in c.get("outputs", []):
-            if "text/markdown" in out.get("data", {}):
-                out["data"]["text/markdown"] = "a sentence the code does not produce"
-                break
-    bad = tmp_path / "03_investment.ipynb"
-    bad.write_text(json.dumps(book), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                          "--nbval-current-env", "-o", "addopts=", str(bad)],
-                         capture_output=True, text=True, cwd=REPO / "notebooks")
+    import nbformat
+
+    from aseanai.display import md
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("from aseanai.display import md\nmd('US$743 million')",
+                                          execution_count=1)]
+    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "text/markdown": "a sentence the code does not produce", "text/plain": repr(md("US$743 million"))})]
+    bad = tmp_path / "tampered.ipynb"
+    nbformat.write(nb, bad)
+    good = tmp_path / "true.ipynb"  # the same notebook with the true output: the failure is the tampering
+    nb.cells[0].outputs[0]["data"]["text/markdown"] = md("US$743 million").data
+    nbformat.write(nb, good)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "-rA",
+                          "--nbval-current-env", "-o", "addopts=", str(bad), str(good)],
+                         capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 1, run.stdout[-2000:]
     assert "a sentence the code does not produce" in run.stdout
+    assert re.search(r"FAILED tampered\.ipynb::Cell 0", run.stdout), run.stdout[-2000:]
+    assert re.search(r"PASSED true\.ipynb::Cell 0", run.stdout), run.stdout[-2000:]
