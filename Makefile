@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv report validate notebooks lab test lock clean
+.PHONY: help venv report validate notebooks lab test bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks
 # -n auto: one pytest worker per core; --dist loadfile keeps each notebook's cells in one kernel
 test: $(STAMP) ## Run the whole test suite, notebooks included (nbval), in parallel across cores
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+bench: $(STAMP) ## Run the benchmark (about 15 minutes) and write benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv

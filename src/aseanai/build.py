@@ -205,9 +205,11 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, timeout: int = 600, 
     progress = _Progress([p.name for p in paths], stream)
     results: dict[str, Result] = {}
     ctx = get_context("fork") if sys.platform != "win32" else get_context("spawn")
+    # largest notebooks first, so that the workers finish at about the same time
+    order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
         futures = {}
-        for p in paths:
+        for p in order:
             futures[pool.submit(_execute_one, str(p), env, timeout)] = p.name
         for name in list(futures.values())[:max(1, jobs)]:
             progress.update(name, "running")

@@ -277,7 +277,12 @@ def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
+    bbox = "tight"
+    if mpl.rcParams["savefig.bbox"] == "tight":
+        # measure the tight box once for both files (each "tight" save would draw the figure twice)
+        renderer = fig.canvas.get_renderer()
+        bbox = fig.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
     with mpl.rc_context({"svg.hashsalt": "aseanai"}):
-        fig.savefig(paths[0], metadata={"Software": None})
-        fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+        fig.savefig(paths[0], metadata={"Software": None}, bbox_inches=bbox)
+        fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     return paths
