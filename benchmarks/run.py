@@ -190,6 +190,40 @@ def bench_build(reps: int) -> dict:
             "build_vs_nbconvert": med["build"] / med["nbconvert"], "build_vs_floor": med["build"] / floor}
 
 
+def bench_build_breakdown(reps: int) -> dict:
+    """Where the build's time goes: one warm kernel, each notebook executed then converted (median of reps)."""
+    import nbformat
+
+    import aseanai.build as B
+    from aseanai.notebooks import notebook_paths
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="aseanai-bench-") as tmp:
+        os.environ["ASEANAI_FIGURES"] = tmp
+        starts = []
+        for _ in range(reps):
+            B._shutdown_worker_kernel()
+            t = time.perf_counter()
+            B._worker_kernel(str(REPO / "notebooks"))
+            starts.append(time.perf_counter() - t)
+        for p in notebook_paths():
+            ex, conv = [], []
+            for _ in range(reps):
+                t = time.perf_counter()
+                r = B._execute_one(str(p), {}, 600)  # reset, execute and convert
+                total = time.perf_counter() - t
+                nb = nbformat.reads(r.notebook, as_version=4)
+                t = time.perf_counter()
+                B._convert(nb, p.stem)
+                c = time.perf_counter() - t
+                ex.append(total - c)
+                conv.append(c)
+            rows.append({"notebook": p.name, "execute_s": statistics.median(ex), "convert_s": statistics.median(conv)})
+        B._shutdown_worker_kernel()
+        os.environ.pop("ASEANAI_FIGURES", None)
+    return {"kernel_start_s": statistics.median(starts), "breakdown": rows}
+
+
 def bench_make_test(reps: int) -> dict:
     py = sys.executable
 
@@ -286,6 +320,15 @@ def write_results(r: dict, path: Path) -> str:
                   f"sequential `jupyter nbconvert --to html --execute`: {r['nbconvert_sequential_s']:.1f} s",
                   f"- floor: one notebook that only imports pandas, matplotlib and seaborn, {r['floor_one_s']:.2f} s, "
                   f"x {r['notebooks']} notebooks / {r['cores_used']} cores = {r['floor_s']:.1f} s"]
+    if "breakdown" in r:
+        ex = sum(b["execute_s"] for b in r["breakdown"])
+        cv = sum(b["convert_s"] for b in r["breakdown"])
+        lines += [f"- where the build's time goes (one warm kernel, median of {r['reps']}): kernel start and warm-up "
+                  f"imports {r['kernel_start_s']:.2f} s per worker; executing the notebooks {ex:.2f} s in all; "
+                  f"converting them (page, handout, student edition) {cv:.2f} s in all:", "",
+                  "| notebook | execute (s) | convert (s) |", "|---|---|---|"]
+        lines += [f"| {b['notebook']} | {b['execute_s']:.2f} | {b['convert_s']:.2f} |" for b in r["breakdown"]]
+        lines += [""]
     if "make_test_s" in r:
         lines += [f"- `make test` {r['make_test_s']:.1f} s, of which the nbval part (the six notebooks under "
                   f"strict nbval, run alone) {r['nbval_s']:.1f} s"]
@@ -310,7 +353,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5, help="repetitions per figure (at least 5)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["import", "load", "metrics", "scaling", "build",
-                                                                "make-test"], help="parts to leave out")
+                                                                "breakdown", "make-test"], help="parts to leave out")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = ap.parse_args(argv)
     if args.reps < 5:
@@ -318,7 +361,7 @@ def main(argv=None) -> int:
     r: dict = {"reps": args.reps, "machine": machine()}
     steps = [("import", bench_import), ("load", bench_load), ("metrics", bench_metrics),
              ("scaling", lambda n: bench_scaling(n, [10**3, 10**4, 10**5, 10**6])), ("build", bench_build),
-             ("make-test", bench_make_test)]
+             ("breakdown", bench_build_breakdown), ("make-test", bench_make_test)]
     for name, fn in steps:
         if name in args.skip:
             continue

@@ -153,3 +153,18 @@ def test_dominance_counts_and_values():
     # unknown MW is not counted as zero capacity for anyone: SGP 20/20/20 -> tie at 1/3
     assert by_mw.loc["SGP", "top_share"] == pytest.approx(1 / 3) and by_mw.loc["SGP", "tied"]
     assert by_mw.loc["MYS", "top_share"] == pytest.approx(54 / 76)
+
+
+def test_select_instruments_by_coverage_candidates_and_evidence():
+    from aseanai.metrics import select_instruments
+
+    a = pd.DataFrame({"agreement_id": list("abcde"), "in_column_table": [True, True, False, False, False],
+                      "is_candidate": [False, False, False, True, False],
+                      "evidence_level": ["official", "column only", "secondary", "official", "weak"]})
+    ids = lambda df: list(df["agreement_id"])  # noqa: E731
+    assert ids(select_instruments(a)) == ["a", "b", "c", "e"]  # candidates out by default
+    assert ids(select_instruments(a, candidates=True)) == list("abcde")
+    assert ids(select_instruments(a, coverage="table1")) == ["a", "b"]
+    assert ids(select_instruments(a, evidence=("official",))) == ["a"]
+    with pytest.raises(ValueError):
+        select_instruments(a, coverage="table 1")

@@ -95,3 +95,18 @@ def test_save_rejects_unstable_names(tmp_path):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError):
         plot.save(fig, "../escape", tmp_path)
+
+
+def test_tile_map_draws_one_tile_per_member_state_coloured_by_value():
+    d = pd.DataFrame({"member_id": ["SGP", "MYS", "VNM"], "balance": [100.0, 0.0, None],
+                      "n": ["5 instr.", "2 instr.", "1 instr."], "few": [False, True, True]})
+    fig, ax = plt.subplots()
+    assert plot.tile_map(d, label="n", muted="few", ax=ax) is ax
+    tiles = {t.get_text(): p for t, p in zip([t for t in ax.texts if len(t.get_text()) == 3], ax.patches)}
+    assert set(tiles) == set(plot.ASEAN_TILES)  # all eleven, Timor-Leste included
+    cm = matplotlib.colormaps["RdBu"]
+    assert to_hex(tiles["SGP"].get_facecolor()) == to_hex(cm(1.0))  # all US: blue end
+    assert to_hex(tiles["MYS"].get_facecolor()) == to_hex(cm(0.0))  # all China: red end
+    assert to_hex(tiles["VNM"].get_facecolor()) == plot.UNKNOWN_COLOR  # undefined balance: grey, not 50
+    assert tiles["MYS"].get_alpha() < 1 and tiles["SGP"].get_alpha() == 1  # too few instruments: pale
+    assert "5 instr." in [t.get_text() for t in ax.texts]

@@ -19,11 +19,14 @@ DIMENSIONS = ("agreements", "data centres", "tech presence", "investment")
 _COLUMNS = ["host", "dimension", "item", "actor", "origin", "value"]
 
 
-def agreement_items(t: dict, *, as_of=None, drop=(), table_1_only: bool = True) -> pd.DataFrame:
-    """One row per (ASEAN state, partner, instrument) link; origin = the partner country, value 1."""
-    a = t["agreements"]
-    if table_1_only:
-        a = a[a["in_column_table"]]
+def agreement_items(t: dict, *, as_of=None, drop=(), coverage: str = "all", candidates: bool = False,
+                    evidence=metrics.EVIDENCE_LEVELS) -> pd.DataFrame:
+    """One row per (ASEAN state, partner, instrument) link; origin = the partner country, value 1.
+
+    ``coverage``, ``candidates`` and ``evidence`` choose the instruments, as
+    in :func:`aseanai.metrics.select_instruments`.
+    """
+    a = metrics.select_instruments(t["agreements"], coverage=coverage, candidates=candidates, evidence=evidence)
     a = a[~a["agreement_id"].isin(list(drop))]
     links = metrics.partner_links(a, t["agreement_parties"], t["bloc_members"], as_of=as_of)
     return pd.DataFrame({"host": links["member_id"], "dimension": "agreements", "item": links["agreement_id"],
@@ -62,7 +65,8 @@ def investment_items(t: dict, *, when=None) -> pd.DataFrame:
                          "value": i["amount_usd"].astype(float)})[_COLUMNS]
 
 
-def items(t: dict, *, as_of=None, drop=(), dc_when="event", pool: str = "ASEAN") -> pd.DataFrame:
+def items(t: dict, *, as_of=None, drop=(), dc_when="event", pool: str = "ASEAN", coverage: str = "all",
+          candidates: bool = False, evidence=metrics.EVIDENCE_LEVELS) -> pd.DataFrame:
     """All four dimensions, with a pooled ``ASEAN`` host added (every member's items together).
 
     Examples
@@ -71,7 +75,8 @@ def items(t: dict, *, as_of=None, drop=(), dc_when="event", pool: str = "ASEAN")
     >>> sorted(set(items(aseanai.load_all())["dimension"]))
     ['agreements', 'data centres', 'investment', 'tech presence']
     """
-    frames = [agreement_items(t, as_of=as_of, drop=drop), data_centre_items(t, when=dc_when),
+    frames = [agreement_items(t, as_of=as_of, drop=drop, coverage=coverage, candidates=candidates, evidence=evidence),
+              data_centre_items(t, when=dc_when),
               presence_items(t), investment_items(t)]
     out = pd.concat(frames, ignore_index=True)
     pooled = out.drop_duplicates(["dimension", "item", "actor"]).assign(host=pool)

@@ -18,11 +18,47 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
+    "select_instruments", "EVIDENCE_LEVELS", "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
     "balance", "dominance", "origin_as_of", "project_origins", "cagr", "diversity_grid", "flip_margin",
 ]
 
 US, CN = "USA", "CHN"
+
+
+EVIDENCE_LEVELS = ("official", "secondary", "weak", "column only")
+
+
+def select_instruments(agreements: pd.DataFrame, *, coverage: str = "all", candidates: bool = False,
+                       evidence=EVIDENCE_LEVELS) -> pd.DataFrame:
+    """The instruments an analysis counts.
+
+    Parameters
+    ----------
+    agreements : DataFrame
+        The ``agreements`` table.
+    coverage : {"all", "table1"}
+        Every instrument in the data, or only the column's Table 1.
+    candidates : bool, default False
+        Include the candidates (AI link, status or parties unconfirmed).
+    evidence : iterable of str
+        Evidence levels to keep, e.g. ``("official",)`` to drop rows that
+        rest on secondary or weak sources.
+
+    Examples
+    --------
+    >>> import aseanai
+    >>> a = aseanai.load("agreements")
+    >>> len(select_instruments(a, coverage="table1"))
+    7
+    """
+    if coverage not in ("all", "table1"):
+        raise ValueError(f"coverage must be 'all' or 'table1', not {coverage!r}")
+    keep = agreements["evidence_level"].astype(object).isin(list(evidence))
+    if coverage == "table1":
+        keep &= agreements["in_column_table"].fillna(False).astype(bool)
+    if not candidates:
+        keep &= ~agreements["is_candidate"].fillna(False).astype(bool)
+    return agreements[keep.to_numpy()]
 
 
 def expand_blocs(actors: pd.Series, bloc_members: pd.DataFrame, as_of=None) -> pd.DataFrame:

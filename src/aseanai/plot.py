@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-__all__ = ["ORIGIN_COLORS", "VERDICT_COLORS", "set_style", "origin_color", "origin_palette", "bars",
+__all__ = ["ORIGIN_COLORS", "VERDICT_COLORS", "ASEAN_TILES", "set_style", "origin_color", "origin_palette", "bars", "tile_map",
            "stacked_bars", "timeline", "partner_network", "source_note", "save"]
 
 #: One colour per origin country, used by every chart (colour-blind-safe where it matters).
@@ -286,3 +286,55 @@ def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]
         fig.savefig(paths[0], metadata={"Software": None}, bbox_inches=bbox)
         fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     return paths
+
+
+#: Tile positions (column, row) of the ASEAN member states, laid out roughly as on a map.
+ASEAN_TILES: dict[str, tuple[int, int]] = {
+    "MMR": (0, 0), "LAO": (1, 0), "VNM": (2, 0),
+    "THA": (0, 1), "KHM": (1, 1), "PHL": (3, 1),
+    "MYS": (0, 2), "BRN": (2, 2),
+    "SGP": (0, 3), "IDN": (1, 3), "TLS": (3, 3),
+}
+
+
+def tile_map(data: pd.DataFrame, *, state: str = "member_id", value: str = "balance", label: str | None = None,
+             muted: str | None = None, ax=None, cmap: str = "RdBu", vmin: float = 0, vmax: float = 100,
+             layout: dict | None = None):
+    """A tile-grid map of ASEAN: one square per member state, coloured by ``value``.
+
+    No map data are needed (nothing is downloaded): the layout is
+    :data:`ASEAN_TILES`. States without a value are light grey; states where
+    the boolean column ``muted`` is true are drawn pale (e.g. too few
+    instruments to measure). ``label`` is a column of text written under each
+    state's code. The default colour map runs from red (0: all China) through
+    white (50) to blue (100: all US), for the US-China balance.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _ax(ax)
+    layout = layout or ASEAN_TILES
+    d = data.set_index(state) if state in data.columns else data
+    cm = mpl.colormaps[cmap]
+    norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
+    for code, (cx, cy) in layout.items():
+        v = d[value].get(code, np.nan) if value in d else np.nan
+        v = np.nan if v is None or v is pd.NA else float(v)
+        face = UNKNOWN_COLOR if np.isnan(v) else cm(norm(v))
+        pale = bool(muted and code in d.index and bool(d.loc[code, muted]))
+        ax.add_patch(mpl.patches.Rectangle((cx, -cy), 0.94, 0.94, facecolor=face, edgecolor="#666666",
+                                           lw=0.8, alpha=0.35 if pale else 1.0, hatch="//" if pale else None))
+        ax.text(cx + 0.47, -cy + 0.6, code, ha="center", va="center", fontsize="medium", weight="bold")
+        if label and code in d.index and pd.notna(d.loc[code, label]):
+            ax.text(cx + 0.47, -cy + 0.3, str(d.loc[code, label]), ha="center", va="center", fontsize="small")
+    xs = [p[0] for p in layout.values()]
+    ys = [-p[1] for p in layout.values()]
+    ax.set_xlim(min(xs) - 0.1, max(xs) + 1.04)
+    ax.set_ylim(min(ys) - 0.1, max(ys) + 1.04)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    sm = mpl.cm.ScalarMappable(norm=norm, cmap=cm)
+    cbar = ax.figure.colorbar(sm, ax=ax, fraction=0.046, pad=0.04)
+    cbar.set_label(value.replace("_", " "))
+    return ax
