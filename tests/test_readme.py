@@ -33,3 +33,14 @@ def test_readme_key_figures_are_committed_and_current():
     assert len(shown) >= 2
     for path in shown:
         assert (REPO / path).is_file(), path
+
+
+def test_citation_and_changelog_name_the_data_version():
+    import json
+    import re
+
+    version = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}", version)
+    assert f'version: "{version}"' in (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"## {version}" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"data version {version}" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -56,9 +56,12 @@ def presence_items(t: dict, *, when=None) -> pd.DataFrame:
 
 
 def investment_items(t: dict, *, when=None) -> pd.DataFrame:
-    """One row per corporate pledge with a US-dollar value; value = amount in USD."""
+    """One row per corporate pledge with a US-dollar value; value = amount in USD.
+
+    A row that restates an earlier one (``restates_id``) is left out, so a pledge counts once.
+    """
     i = t["investments"]
-    i = i[(i["investment_type"] == "corporate pledge") & i["amount_usd"].notna()]
+    i = i[(i["investment_type"] == "corporate pledge") & i["amount_usd"].notna() & i["restates_id"].isna()]
     origin = metrics.origin_as_of(t["company_origins"], when).set_index("actor_id")["origin_id"]
     return pd.DataFrame({"host": i["recipient_id"], "dimension": "investment", "item": i["investment_id"],
                          "actor": i["investor_id"], "origin": i["investor_id"].map(origin),
