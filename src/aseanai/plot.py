@@ -299,7 +299,7 @@ ASEAN_TILES: dict[str, tuple[int, int]] = {
 
 def tile_map(data: pd.DataFrame, *, state: str = "member_id", value: str = "balance", label: str | None = None,
              muted: str | None = None, ax=None, cmap: str = "RdBu", vmin: float = 0, vmax: float = 100,
-             layout: dict | None = None):
+             layout: dict | None = None, value_label: str | None = None):
     """A tile-grid map of ASEAN: one square per member state, coloured by ``value``.
 
     No map data are needed (nothing is downloaded): the layout is
@@ -336,5 +336,5 @@ def tile_map(data: pd.DataFrame, *, state: str = "member_id", value: str = "bala
     ax.set_axis_off()
     sm = mpl.cm.ScalarMappable(norm=norm, cmap=cm)
     cbar = ax.figure.colorbar(sm, ax=ax, fraction=0.046, pad=0.04)
-    cbar.set_label(value.replace("_", " "))
+    cbar.set_label(value_label or value.replace("_", " "))
     return ax
