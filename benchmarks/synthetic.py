@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from aseanai.datapackage import repo_data_dir
+from aseanai.datapackage import read_package, repo_data_dir
 
 MEMBERS = ["BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM"]
 PARTNERS = ["USA", "CHN", "JPN", "KOR", "AUS"]
@@ -38,7 +38,9 @@ def make_dataset(dest: Path, n: int) -> Path:
         "negotiations_launched_on": "", "concluded_on": "", "signed_on": day.strftime("%Y-%m-%d"),
         "signed_on_precision": "day", "in_force_on": "", "term_years": "", "status": "signed",
         "status_as_of": day.strftime("%Y-%m-%d"), "builds_on_id": "", "is_ai_explicit": "true",
-        "ai_scope": "Synthetic row for the scaling benchmark.", "in_column_table": "false", "column_name": "",
+        "ai_scope": "Synthetic row for the scaling benchmark.", "in_column_table": "false",
+        "evidence_level": np.where(i % 7 == 0, "secondary", "official"), "is_candidate": "false",
+        "fact_sheet_ref": "", "column_name": "",
         "column_parties": "", "source_ids": "column", "note": "",
     })
     parties = pd.concat([
@@ -52,14 +54,17 @@ def make_dataset(dest: Path, n: int) -> Path:
     pids = pd.Series(i).map("synp_{:07d}".format)
     projects = pd.DataFrame({
         "project_id": pids, "facility_id": pids, "host_id": np.where(i % 2 == 0, "SGP", "MYS"),
-        "name": "Synthetic facility " + pids, "site": "", "event": "announcement",
+        "name": "Synthetic facility " + pids, "site": "", "region": np.where(i % 2 == 0, "Singapore", ""),
+        "event": "announcement",
         "event_on": day.strftime("%Y-%m-%d"), "event_on_precision": "day",
         "capacity_mw": np.where(i % 3 == 0, "", (i % 90 + 10).astype(str)), "capacity_basis": "", "mechanism": "",
         "in_column": "false", "source_ids": "column", "note": "",
     })
     actors = pd.DataFrame({"project_id": pids, "actor_id": np.array(COMPANIES)[i % len(COMPANIES)],
                            "role": "operator", "share": "", "source_ids": "column"})
+    pkg = read_package(dest)
     for name, frame in [("agreements", agreements), ("agreement_parties", parties), ("dc_projects", projects),
                         ("dc_project_actors", actors)]:
-        frame.to_csv(dest / f"{name}.csv", index=False, lineterminator="\n")
+        columns = pkg.resource(name).field_names  # the schema's order; a field added later fails loudly here
+        frame[columns].to_csv(dest / f"{name}.csv", index=False, lineterminator="\n")
     return dest

@@ -68,3 +68,17 @@ def test_installed_versions_are_the_pinned_ones():
     lock = lock_pins()
     for name in pyproject_deps():
         assert version(name) == lock[name], name
+
+
+def test_benchmark_synthetic_data_follow_the_schema(tmp_path):
+    """The scaling benchmark's generator must keep up with schema changes (it validates cleanly)."""
+    import sys
+
+    import aseanai
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from synthetic import make_dataset
+    finally:
+        sys.path.pop(0)
+    assert aseanai.validate(make_dataset(tmp_path / "synthetic", 400)) == []
