@@ -185,7 +185,7 @@ def read_package(path: str | os.PathLike | None = None) -> Package:
         raise DataError([Problem(shown, exc.lineno, "*", f"not valid JSON ({exc.msg}, column {exc.colno})")]) from None
     lines = text.splitlines()
     resources = []
-    for i, res in enumerate(descriptor.get("resources", [])):
+    for res in descriptor.get("resources", []):
         schema = res.get("schema", {})
         fields = tuple(
             Field(
@@ -215,7 +215,7 @@ def read_package(path: str | os.PathLike | None = None) -> Package:
                 primary_key=tuple(_as_list(pk)),
                 foreign_keys=fks,
                 title=res.get("title", ""),
-                descriptor_line=_find_line(lines, f'"path": "{res["path"]}"', fallback=i),
+                descriptor_line=_find_line(lines, f'"path": "{res["path"]}"'),
             )
         )
     pkg = Package(root=root, descriptor=descriptor, resources=tuple(resources))
@@ -227,7 +227,7 @@ def _as_list(x) -> list:
     return [x] if isinstance(x, str) else list(x)
 
 
-def _find_line(lines: list[str], needle: str, fallback: int) -> int:
+def _find_line(lines: list[str], needle: str) -> int:
     for n, line in enumerate(lines, start=1):
         if needle in line:
             return n

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .datapackage import DataError, Package, Problem, read_package
-from .load import RawTable, read_raw, to_frame
+from .load import RawTable, _found, read_raw, to_frame
 
 __all__ = ["validate", "load_all", "check_package"]
 
@@ -113,10 +113,6 @@ def _ok(tables: dict[str, RawTable], name: str) -> bool:
 def _values(t: RawTable, column: str) -> pd.Series:
     v = t.column(column).values
     return pd.Series(v[v != ""])
-
-
-def _found(v) -> str:
-    return f"found {v!r}"
 
 
 def _check_foreign_keys(t: RawTable, tables: dict[str, RawTable]) -> None:
