@@ -339,6 +339,8 @@ def write_results(r: dict, path: Path) -> str:
                   "them) plus the bundled tables.", "",
                   "| rows | seconds | microseconds per row |", "|---|---|---|"]
         lines += [f"| {s['rows']:,} | {s['seconds']:.3f} | {s['us_per_row']:.2f} |" for s in r["scaling"]]
+    if r.get("failed"):
+        lines += ["", "## Not measured in this run", "", r["failed"]]
     if r.get("notes"):
         lines += ["", "## Where targets are missed", "", r["notes"]]
     text = "\n".join(lines) + "\n"
@@ -362,17 +364,25 @@ def main(argv=None) -> int:
     steps = [("import", bench_import), ("load", bench_load), ("metrics", bench_metrics),
              ("scaling", lambda n: bench_scaling(n, [10**3, 10**4, 10**5, 10**6])), ("build", bench_build),
              ("breakdown", bench_build_breakdown), ("make-test", bench_make_test)]
+    failed = []
     for name, fn in steps:
         if name in args.skip:
             continue
         t = time.perf_counter()
         print(f"{name} ...", flush=True)
-        r.update(fn(args.reps))
+        try:
+            r.update(fn(args.reps))
+        except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
+            failed.append(f"- `{name}` could not be measured: {exc}")
+            print(f"{name} FAILED: {exc}", flush=True)
+            continue
         print(f"{name} done in {time.perf_counter() - t:.0f} s", flush=True)
+    if failed:
+        r["failed"] = "\n".join(failed)
     if NOTES.exists():
         r["notes"] = NOTES.read_text(encoding="utf-8").strip()
     print(write_results(r, Path(args.out)))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -44,3 +44,12 @@ def test_citation_and_changelog_name_the_data_version():
     assert f'version: "{version}"' in (REPO / "CITATION.cff").read_text(encoding="utf-8")
     assert f"## {version}" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"data version {version}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_quotes_the_benchmark_headline_as_measured():
+    results = (REPO / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- headline:start -->\n", "<!-- headline:end -->"
+    measured = results.split(start, 1)[1].split(end, 1)[0]
+    assert start in readme, "README.md has no benchmark headline block"
+    assert readme.split(start, 1)[1].split(end, 1)[0] == measured, "copy the headline of benchmarks/RESULTS.md"
