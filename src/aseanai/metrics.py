@@ -390,16 +390,11 @@ def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENC
     >>> origin_as_of(o, None).set_index("actor_id").loc["airtrunk", "origin_id"]
     'USA'
     """
-    o = company_origins
-    if when is None:
-        live = o["valid_to"].isna()
-    else:
-        t = pd.Timestamp(when)
-        live = (o["valid_from"].isna() | (o["valid_from"] <= t)) & (o["valid_to"].isna() | (t < o["valid_to"]))
-    rank = {b: i for i, b in enumerate(prefer)}
-    cur = o[live.fillna(False).astype(bool)].assign(_rank=lambda d: d["basis"].astype(object).map(rank).fillna(len(rank)))
-    cur = cur.sort_values(["actor_id", "_rank"]).drop_duplicates("actor_id")
-    out = cur[["actor_id", "origin_id", "basis"]].reset_index(drop=True)
+    actors = pd.Series(sorted(company_origins["actor_id"].astype(str).unique()))
+    when = pd.NaT if when is None else pd.Timestamp(when)
+    best = _best_spells(company_origins, actors, pd.Series(when, index=actors.index), prefer)
+    out = pd.DataFrame({"actor_id": actors.iloc[best["_row"].to_numpy()].to_numpy(),
+                        "origin_id": best["origin_id"].astype(str).to_numpy(), "basis": best["basis"].to_numpy()})
     return out.astype({"actor_id": "string", "origin_id": "string"})
 
 
@@ -452,19 +447,28 @@ def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, compan
     return out.sort_values(["project_id", "actor_id"]).reset_index(drop=True)
 
 
-def _origins_on(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Series,
-                prefer=ORIGIN_PREFERENCE) -> pd.Series:
-    """Origin of each (actor, date) pair, vectorised; NaT means today (the open periods)."""
+def _best_spells(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Series,
+                 prefer=ORIGIN_PREFERENCE) -> pd.DataFrame:
+    """For each (actor, date) pair, the origin period that holds, by ``prefer``; NaT means today (open periods).
+
+    Returns the chosen periods with ``_row``, the position of the pair; pairs with no period are absent.
+    """
     spells = company_origins[["actor_id", "origin_id", "basis", "valid_from", "valid_to"]]
-    rows = pd.DataFrame({"_row": np.arange(len(actors)), "actor_id": actors.to_numpy(),
-                         "_when": pd.to_datetime(dates.to_numpy())})
-    m = rows.merge(spells, on="actor_id", how="inner")
+    rows = pd.DataFrame({"_row": np.arange(len(actors)), "actor_id": np.asarray(actors, dtype=object),
+                         "_when": pd.to_datetime(np.asarray(dates))})
+    m = rows.merge(spells.astype({"actor_id": object}), on="actor_id", how="inner")
     w = m["_when"]
     live = np.where(w.isna(), m["valid_to"].isna(),
                     (m["valid_from"].isna() | (m["valid_from"] <= w)) & (m["valid_to"].isna() | (w < m["valid_to"])))
     rank = {b: i for i, b in enumerate(prefer)}
     m = m[live.astype(bool)].assign(_rank=lambda d: d["basis"].astype(object).map(rank).fillna(len(rank)))
-    best = m.sort_values(["_row", "_rank"], kind="stable").drop_duplicates("_row")
+    return m.sort_values(["_row", "_rank"], kind="stable").drop_duplicates("_row")
+
+
+def _origins_on(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Series,
+                prefer=ORIGIN_PREFERENCE) -> pd.Series:
+    """Origin of each (actor, date) pair, vectorised; NaT means today (the open periods)."""
+    best = _best_spells(company_origins, actors, dates, prefer)
     out = pd.Series(pd.NA, index=actors.index, dtype="string")
     out.iloc[best["_row"].to_numpy()] = best["origin_id"].astype("string").to_numpy()
     return out
