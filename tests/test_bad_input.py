@@ -13,7 +13,7 @@ import pytest
 
 import aseanai
 from aseanai.cli import main
-from conftest import append_line, append_row, checksums, read_rows, set_cell, write_rows
+from conftest import append_line, append_row, checksums, read_rows, write_rows
 
 
 def _drop_column(path: Path, column: str) -> None:

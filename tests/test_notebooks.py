@@ -8,12 +8,10 @@ import sys
 
 import pytest
 
-from aseanai.notebooks import README_FIGURES, notebook_paths
-from conftest import REPO
+from aseanai.notebooks import README_FIGURES, SAVE_CALL, notebook_paths
 
 EXPECTED = ["00_overview", "01_partner_diversity", "02_data_centres", "03_investment", "04_governance",
             "05_dominance"]
-SAVE = re.compile(r"""plot\.save\(\s*fig\s*,\s*["']([^"']+)["']""")
 
 
 def _nb(path):
@@ -68,7 +66,7 @@ def test_every_figure_has_a_caption_and_a_stable_unique_name():
     for path in notebook_paths():
         cells = _nb(path)["cells"]
         for i, c in enumerate(cells):
-            for name in SAVE.findall(_source(c)):
+            for name in SAVE_CALL.findall(_source(c)):
                 names.append(name)
                 assert re.fullmatch(rf"fig{path.stem[:2]}_\d+_[a-z0-9_]+", name), name
                 caption = _source(cells[i - 1])

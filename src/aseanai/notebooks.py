@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .datapackage import repo_data_dir
 
-__all__ = ["notebook_dir", "notebook_paths", "README_FIGURES", "figure_index", "figure_table", "copy_readme_figures"]
+__all__ = ["notebook_dir", "notebook_paths", "README_FIGURES", "SAVE_CALL", "figure_index", "figure_table",
+           "copy_readme_figures"]
 
 #: Figures the README shows; copied to docs/figures after a run (PNG only).
 README_FIGURES = ("fig01_2_partner_network", "fig02_1_awards_by_origin", "fig05_1_dominance")
@@ -61,7 +62,8 @@ def copy_readme_figures(src: Path | None = None) -> list[Path]:
 
 
 _CAPTION = re.compile(r"\*\*(Figure|Table) (\d+)\.(\d+)\.\*\*\s*(.+)")
-_SAVE = re.compile(r"""plot\.save\(\s*fig\s*,\s*["']([^"']+)["']""")
+#: A code cell's ``plot.save(fig, "name")`` call; group 1 is the figure's stable name.
+SAVE_CALL = re.compile(r"""plot\.save\(\s*fig\s*,\s*["']([^"']+)["']""")
 
 
 def figure_index(paths=None) -> list[dict]:
@@ -87,7 +89,7 @@ def figure_index(paths=None) -> list[dict]:
                 name = ""
                 if kind == "Figure":
                     nxt = next((c for c in cells[i + 1:] if c.cell_type == "code"), None)
-                    found = _SAVE.search(nxt.source) if nxt is not None else None
+                    found = SAVE_CALL.search(nxt.source) if nxt is not None else None
                     name = found.group(1) if found else ""
                 first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
                 out.append({"kind": kind, "number": f"{major}.{minor}", "caption": first, "notebook": path.name,
