@@ -167,7 +167,9 @@ def _execute_one(path: str, env: dict, timeout: int) -> Result:
         return Result(name, time.perf_counter() - start, failure=NotebookFailure(name, None, "", repr(exc)))
     _clean(nb)
     result = Result(name, time.perf_counter() - start, notebook=nbformat.writes(nb) + "\n")
-    result.pages = _convert(nb, Path(path).stem)
+    from .lesson import data_stamp
+
+    result.pages = _convert(nb, Path(path).stem, data_stamp())
     return result
 
 
@@ -241,20 +243,39 @@ def _exporter(handout: bool = False):
     return _WORKER[key]
 
 
-def _without_solutions(nb):
+#: Cell tags and what each edition does with them (Jupyter Book's ``remove-cell`` convention).
+CHECK_TAG, SOLUTION_TAG, ANSWER_TAG = "remove-cell", "solution", "answer"
+#: The tags that each edition drops: pages keep solutions (shown open), handouts keep results only,
+#: the student edition keeps the empty answer cells and drops the solutions.
+EDITION_DROPS = {
+    "page": {CHECK_TAG, ANSWER_TAG},
+    "handout": {CHECK_TAG, ANSWER_TAG, SOLUTION_TAG},
+    "student": {CHECK_TAG, SOLUTION_TAG},
+}
+
+
+def _edition(nb, kind: str, stamp: str):
+    """A copy of the executed notebook for one edition, made with nbconvert's own preprocessors."""
     import copy
 
+    import nbformat
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor, TagRemovePreprocessor
+
     nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
-    return nb
-
-
-def _student(nb):
-    nb = _without_solutions(nb)
-    for c in nb.cells:
-        if c.cell_type == "code":
-            c.outputs = []
-            c.execution_count = None
+    resources: dict = {}
+    nb, _ = TagRemovePreprocessor(remove_cell_tags=EDITION_DROPS[kind], enabled=True).preprocess(nb, resources)
+    if kind == "student":
+        nb, _ = ClearOutputPreprocessor(enabled=True).preprocess(nb, resources)
+        nb, _ = ClearMetadataPreprocessor(enabled=True, preserve_cell_metadata_mask={"tags"},
+                                          preserve_nb_metadata_mask={"kernelspec", "language_info"}
+                                          ).preprocess(nb, resources)
+    else:  # a page shows the model answers open: the teacher's collapsed view is for JupyterLab only
+        for c in nb.cells:
+            c.metadata.pop("jupyter", None)
+    first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
+    cell = nbformat.v4.new_markdown_cell(f"*{stamp}*", metadata={"tags": ["data-stamp"]})
+    cell["id"] = "data-stamp"  # a fixed id: two builds write the same bytes
+    nb.cells.insert(first + 1, cell)
     return nb
 
 
@@ -265,19 +286,20 @@ def _title(nb, fallback: str) -> str:
     return fallback
 
 
-def _convert(nb, stem: str) -> dict[str, str]:
+def _convert(nb, stem: str, stamp: str) -> dict[str, str]:
     """The HTML page, the results-only handout and the student notebook of one executed notebook."""
     import nbformat
 
     title = _title(nb, stem)
-    page, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    page, _ = _exporter().from_notebook_node(_edition(nb, "page", stamp), resources={"metadata": {"name": title}})
     handout, _ = _exporter(handout=True).from_notebook_node(
-        _without_solutions(nb), resources={"metadata": {"name": title + " (handout)"}})
+        _edition(nb, "handout", stamp), resources={"metadata": {"name": title + " (handout)"}})
+    student = _edition(nb, "student", stamp)
     return {f"html/{stem}.html": page, f"handouts/{stem}.html": handout,
-            f"student/{stem}.ipynb": nbformat.writes(_student(nb)) + "\n", "_title": title}
+            f"student/{stem}.ipynb": nbformat.writes(student) + "\n", "_title": title}
 
 
-def _write_outputs(tmp: Path, results: list[Result], data) -> None:
+def _write_outputs(tmp: Path, results: list[Result], data, stamp: str) -> None:
     for sub in ("notebooks", "html", "handouts", "student"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
     pages = []
@@ -287,7 +309,7 @@ def _write_outputs(tmp: Path, results: list[Result], data) -> None:
             if not rel.startswith("_"):
                 (tmp / rel).write_text(text, encoding="utf-8")
         pages.append((Path(r.name).stem, r.pages["_title"]))
-    (tmp / "index.html").write_text(_index_html(pages, data, tmp), encoding="utf-8")
+    (tmp / "index.html").write_text(_index_html(pages, data, tmp, stamp), encoding="utf-8")
 
 
 _CSS = """
@@ -300,7 +322,7 @@ figcaption{font-size:.9rem;color:#444}.v-supported{color:#2b8a3e}.v-refined{colo
 """
 
 
-def _index_html(pages: list[tuple[str, str]], data, root: Path) -> str:
+def _index_html(pages: list[tuple[str, str]], data, root: Path, stamp: str) -> str:
     esc = html.escape
     claims = data["claims"]
     figures = [e for e in figure_index([root / "notebooks" / f"{s}.ipynb" for s, _ in pages]) if e["kind"] == "Figure"]
@@ -330,6 +352,7 @@ def _index_html(pages: list[tuple[str, str]], data, root: Path) -> str:
 <p>Sourced data and notebooks that test a policy column's argument that ASEAN member states hedge between the
 United States and China on artificial intelligence. Every number below comes from the executed notebooks and the
 data in <code>data/</code>.</p>
+<p class="stamp"><em>{esc(stamp)}</em></p>
 <h2>Notebooks</h2>
 <ul>
 {nb_rows}
@@ -417,7 +440,9 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
         report = Report(out, 0.0, results)
         if report.failures:
             raise BuildError(_failure_text(report.failures, out))
-        _write_outputs(tmp, results, data)
+        from .lesson import data_stamp
+
+        _write_outputs(tmp, results, data, data_stamp(data_path))
         if update_notebooks:
             _update_notebooks(results, nb_paths, figures)
         _swap(tmp, out)

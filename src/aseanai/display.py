@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["format_date", "format_amount", "shorten", "cite", "md"]
+__all__ = ["format_date", "format_amount", "shorten", "cite", "md", "table", "Table", "share_text", "MISSING"]
 
 _FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
@@ -128,3 +128,133 @@ def md(text: str):
     import html
 
     return Markdown(html.escape(text, quote=False).replace("\\$", "$").replace("$", "\\$"))
+
+
+# ---------------------------------------------------------------- tables for readers
+
+#: What a missing value looks like in a table for readers.
+MISSING = "—"
+
+
+class Table:
+    """A table formatted for readers: every cell already text, no index, full width.
+
+    Shown as HTML in notebooks, pages and handouts, and as plain text
+    (``repr``) elsewhere; both come from the same formatted frame, so neither
+    has pandas' index column, ``dtype`` lines, ``<NA>`` or cut-off text.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.data = frame
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def _repr_html_(self) -> str:
+        return self.data.to_html(index=False, escape=True, border=0, classes="dataframe reader-table")
+
+    def __repr__(self) -> str:
+        if self.data.empty:
+            return "(no rows)"
+        return self.data.to_string(index=False)
+
+
+def table(data: pd.DataFrame, *, columns=None, rename: dict | None = None, index: str | bool = False,
+          digits: int = 2, percent=(), money: dict | None = None, width: int | None = None,
+          missing: str = MISSING) -> Table:
+    """A DataFrame as a table a reader can use.
+
+    Every value becomes text: dates as dates (at their precision where a
+    ``<name>_precision`` column sits beside ``<name>``), money with its
+    currency, whole numbers without decimals, booleans as "yes"/"no", and
+    missing values as "—". Column names lose their underscores. The index is
+    dropped unless ``index`` names it (then it becomes the first column).
+
+    Parameters
+    ----------
+    data : DataFrame
+    columns : list of str, optional
+        Columns to show, in order (default: all but ``*_precision`` columns
+        used for a date).
+    rename : dict, optional
+        ``{column: header}`` for headers other than the column name.
+    index : bool or str
+        Keep the index as the first column, under this header (``True``: its name).
+    digits : int
+        Decimals for numbers that are not whole.
+    percent : iterable of str
+        Columns holding fractions, shown as whole percentages.
+    money : dict, optional
+        ``{amount column: currency column or code}``: amounts as ``USD 743 m``.
+        Columns ending in ``_usd`` are US dollars without being named here.
+    width : int, optional
+        Cut text longer than this at a word boundary.
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"name": ["DEFA", "AU-SG"], "signed_on": pd.to_datetime([None, "2020-03-23"]),
+    ...                   "signed_on_precision": [None, "day"], "amount_usd": [2e12, None], "binding": [True, False]})
+    >>> print(repr(table(d)))
+     name  signed on amount usd binding
+     DEFA          — USD 2.0 tn     yes
+    AU-SG 2020-03-23          —      no
+    """
+    d = data.copy()
+    if index:
+        d = d.reset_index(names=index if isinstance(index, str) else None)
+    else:
+        d = d.reset_index(drop=True)
+    money = dict(money or {})
+    used_precision = [f"{c}_precision" for c in d.columns if f"{c}_precision" in d.columns
+                      and pd.api.types.is_datetime64_any_dtype(d[c])]
+    shown = list(columns) if columns is not None else [c for c in d.columns if c not in used_precision]
+    out = pd.DataFrame(index=d.index)
+    for c in shown:
+        col = d[c]
+        if c in money:
+            cur = money[c]
+            currencies = d[cur] if isinstance(cur, str) and cur in d.columns else pd.Series(cur, index=d.index)
+            text = [format_amount(a, str(k)) if pd.notna(a) else None for a, k in zip(col, currencies)]
+        elif str(c).endswith("_usd") and pd.api.types.is_numeric_dtype(col):
+            text = [format_amount(a, "USD") if pd.notna(a) else None for a in col]
+        elif c in set(percent):
+            text = [f"{float(v):.0%}" if pd.notna(v) else None for v in col]
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            prec = d[f"{c}_precision"] if f"{c}_precision" in d.columns else None
+            text = format_date(col, prec, missing=missing).tolist()
+        elif pd.api.types.is_bool_dtype(col):
+            text = [None if pd.isna(v) else ("yes" if v else "no") for v in col]
+        elif pd.api.types.is_numeric_dtype(col):
+            nums = pd.to_numeric(col, errors="coerce").astype(float)
+            whole = bool(((nums.dropna() % 1) == 0).all())
+            fmt = "{:,.0f}" if whole else f"{{:,.{digits}f}}"
+            if pd.api.types.is_integer_dtype(col) or (whole and nums.dropna().abs().lt(10_000).all()):
+                fmt = "{:.0f}"
+            text = [None if pd.isna(v) else fmt.format(v) for v in nums]
+        else:
+            text = [None if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v) for v in col]
+            if width:
+                text = [None if v is None else shorten(v, width) for v in text]
+        out[c] = [missing if v is None or v == "" else v for v in text]
+    headers = {c: (rename or {}).get(c, str(c).replace("_", " ")) for c in shown}
+    return Table(out.rename(columns=headers).reset_index(drop=True))
+
+
+def share_text(weight: float) -> str:
+    """A company's share of a shared item as a short fraction: ``""`` for a whole one.
+
+    Examples
+    --------
+    >>> share_text(1.0), share_text(0.5), share_text(1 / 3)
+    ('', '½', '1/3')
+    """
+    from fractions import Fraction
+
+    f = Fraction(float(weight)).limit_denominator(12)
+    if f == 1:
+        return ""
+    return {Fraction(1, 2): "½", Fraction(1, 4): "¼", Fraction(3, 4): "¾"}.get(f, str(f))

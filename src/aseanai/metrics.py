@@ -19,17 +19,29 @@ import pandas as pd
 
 __all__ = [
     "select_instruments", "EVIDENCE_LEVELS", "expand_blocs", "partner_links", "partner_shares", "concentration", "diversity",
-    "balance", "dominance", "origin_as_of", "project_origins", "cagr", "diversity_grid", "flip_margin",
+    "balance", "us_china", "consortium_tally", "dominance", "origin_as_of", "project_origins", "cagr", "diversity_grid",
+    "flip_margin", "period_end",
 ]
 
 US, CN = "USA", "CHN"
 
 
-EVIDENCE_LEVELS = ("official", "secondary", "weak", "column only")
+def _evidence_levels() -> tuple[str, ...]:
+    """The evidence levels the data contract allows, read from ``datapackage.json``."""
+    from .datapackage import read_package
+
+    field = read_package().resource("agreements").field_map["evidence_level"]
+    return tuple(field.enum or ())
+
+
+def __getattr__(name):  # EVIDENCE_LEVELS is read from the data contract, not copied here
+    if name == "EVIDENCE_LEVELS":
+        return _evidence_levels()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def select_instruments(agreements: pd.DataFrame, *, coverage: str = "all", candidates: bool = False,
-                       evidence=EVIDENCE_LEVELS) -> pd.DataFrame:
+                       evidence=None) -> pd.DataFrame:
     """The instruments an analysis counts.
 
     Parameters
@@ -40,9 +52,15 @@ def select_instruments(agreements: pd.DataFrame, *, coverage: str = "all", candi
         Every instrument in the data, or only the column's Table 1.
     candidates : bool, default False
         Include the candidates (AI link, status or parties unconfirmed).
-    evidence : iterable of str
+    evidence : iterable of str, optional
         Evidence levels to keep, e.g. ``("official",)`` to drop rows that
-        rest on secondary or weak sources.
+        rest on secondary or weak sources. Default: every level, so a level
+        added to the data contract is counted, never silently dropped.
+
+    Raises
+    ------
+    ValueError
+        If ``evidence`` names a level the data do not know.
 
     Examples
     --------
@@ -53,7 +71,15 @@ def select_instruments(agreements: pd.DataFrame, *, coverage: str = "all", candi
     """
     if coverage not in ("all", "table1"):
         raise ValueError(f"coverage must be 'all' or 'table1', not {coverage!r}")
-    keep = agreements["evidence_level"].astype(object).isin(list(evidence))
+    levels = agreements["evidence_level"]
+    if evidence is None:
+        keep = pd.Series(True, index=agreements.index)
+    else:
+        known = set(levels.cat.categories) if isinstance(levels.dtype, pd.CategoricalDtype) else set(_evidence_levels())
+        unknown = sorted(set(evidence) - known)
+        if unknown:
+            raise ValueError(f"unknown evidence level(s) {unknown}; the data know {sorted(known)}")
+        keep = levels.astype(object).isin(list(evidence))
     if coverage == "table1":
         keep &= agreements["in_column_table"].fillna(False).astype(bool)
     if not candidates:
@@ -279,6 +305,100 @@ def balance(n_us, n_cn):
     return float(b)
 
 
+def us_china(data: pd.DataFrame, *, by: str | list[str] | None = None, origin: str = "origin",
+             value: str | None = None, us: str = US, cn: str = CN) -> pd.DataFrame:
+    """US and Chinese weight of each group, and their balance: the one US-China weighting of the library.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy rows, one per item (a link, a backer's share of a facility, a pledge).
+    by : str or list of str, optional
+        Grouping columns; ``None`` treats all rows as one group.
+    origin : str
+        Column holding the origin country (ISO code).
+    value : str, optional
+        Column of weights to sum (a share, US dollars); default counts rows.
+
+    Returns
+    -------
+    DataFrame
+        ``by``..., ``n_us``, ``n_cn`` (summed weights) and ``balance``
+        (:func:`balance`: 100 all US, 0 all China, NA when neither appears).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"host": ["SGP", "SGP", "SGP", "MYS"], "origin": ["USA", "CHN", "AUS", "JPN"],
+    ...                   "w": [1.0, 0.5, 0.5, 1.0]})
+    >>> us_china(d, by="host", value="w").to_dict("records")
+    [{'host': 'MYS', 'n_us': 0.0, 'n_cn': 0.0, 'balance': None}, {'host': 'SGP', 'n_us': 1.0, 'n_cn': 0.5, 'balance': 66.66666666666667}]
+    """
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    w = data[value].astype(float) if value else pd.Series(1.0, index=data.index)
+    o = data[origin].astype(object)
+    frame = data[keys].assign(n_us=w.where(o == us, 0.0), n_cn=w.where(o == cn, 0.0))
+    out = frame.groupby(keys, observed=True, sort=True)[["n_us", "n_cn"]].sum().reset_index() if keys else \
+        pd.DataFrame({"n_us": [float(frame["n_us"].sum())], "n_cn": [float(frame["n_cn"].sum())]})
+    out["balance"] = balance(out["n_us"], out["n_cn"])
+    return out
+
+
+def consortium_tally(origins: pd.DataFrame, *, project: str = "project_id", origin: str = "origin_id",
+                     weight: str = "weight", any_of: str = CN) -> pd.DataFrame:
+    """Projects per origin counted two ways: fractional shares, and "any backer from ``any_of``".
+
+    The column's reading counts a consortium as Chinese-backed when any of its
+    backers is Chinese; fractional counting gives each backer its weight.
+
+    Parameters
+    ----------
+    origins : DataFrame
+        One row per project and backer, as :func:`project_origins` returns.
+    any_of : str
+        The origin that claims a whole project when any backer has it.
+
+    Returns
+    -------
+    DataFrame
+        One row per origin: ``origin``, ``fractional`` (summed weights) and
+        ``any_<code>`` (projects labelled with that origin under the "any" rule;
+        a project without a backer from ``any_of`` takes its largest backer's
+        origin, ties broken by the order of the rows).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"project_id": ["a", "a", "b"], "origin_id": ["AUS", "CHN", "USA"],
+    ...                   "weight": [0.5, 0.5, 1.0]})
+    >>> consortium_tally(o).to_dict("records")
+    [{'origin': 'AUS', 'fractional': 0.5, 'any_CHN': 0}, {'origin': 'CHN', 'fractional': 0.5, 'any_CHN': 1}, {'origin': 'USA', 'fractional': 1.0, 'any_CHN': 1}]
+    """
+    o = origins.assign(_o=origins[origin].astype(object))
+    top = o.sort_values([project, weight], ascending=[True, False], kind="stable").groupby(project)["_o"].first()
+    has = o.groupby(project)["_o"].agg(lambda s: bool((s == any_of).any()))
+    label = top.where(~has, any_of)
+    frac = o.groupby("_o")[weight].sum().astype(float)
+    out = pd.DataFrame({"fractional": frac, f"any_{any_of}": label.value_counts()}).fillna(0)
+    out[f"any_{any_of}"] = out[f"any_{any_of}"].astype(int)
+    return out.rename_axis("origin").sort_index().reset_index()
+
+
+def period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    """The last day each date could be at its precision: the day itself, the month's end or 31 December.
+
+    A partial date is stored as its first day; comparing "before" and "after"
+    honestly needs the last day too (a target "by April" allows all of April).
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["2024-04-01", "2021-01-01", "2024-02-02"]))
+    >>> period_end(d, pd.Series(["month", "year", "day"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2024-04-30', '2021-12-31', '2024-02-02']
+    """
+    p = pd.Series(np.asarray(precision, dtype=object), index=dates.index)
+    out = dates.where(p != "month", dates + pd.offsets.MonthEnd(0))
+    return out.where(p != "year", dates + pd.offsets.YearEnd(0))
+
+
 def diversity(links: pd.DataFrame, *, by: str = "member_id", partner: str = "partner_id",
               weight: str | None = "weight", us: str = US, cn: str = CN) -> pd.DataFrame:
     """Partner-diversity metrics per group: the table of the partner-diversity notebook.
@@ -299,17 +419,14 @@ def diversity(links: pd.DataFrame, *, by: str = "member_id", partner: str = "par
     [{'n_partners': 3, 'hhi': 0.375, 'balance': 50.0}]
     """
     shares = partner_shares(links, by=by, partner=partner, weight=weight)
-    rows = []
-    for key, g in shares.groupby(by, observed=True, sort=True):
-        c = concentration(g["share"])
-        links_to = dict(zip(g[partner], g["links"]))
-        rows.append({by: key, **c, "n_us": float(links_to.get(us, 0.0)), "n_cn": float(links_to.get(cn, 0.0))})
+    rows = [{by: key, **concentration(g["share"])} for key, g in shares.groupby(by, observed=True, sort=True)]
     out = pd.DataFrame(rows, columns=[by, "n_partners", "hhi", "hhi_norm", "effective_partners", "entropy",
-                                      "top_share", "n_us", "n_cn"])
+                                      "top_share"])
     n_inst = links.groupby(by, observed=True)["agreement_id"].nunique() if "agreement_id" in links else None
     out.insert(1, "n_instruments", out[by].map(n_inst).astype("Int64") if n_inst is not None else pd.NA)
     out["n_partners"] = out["n_partners"].astype("Int64")
-    out["balance"] = balance(out["n_us"], out["n_cn"])
+    bal = us_china(shares, by=by, origin=partner, value="links", us=us, cn=cn)
+    out = out.merge(bal, on=by, how="left")
     return out.reset_index(drop=True)
 
 
@@ -361,7 +478,7 @@ def dominance(data: pd.DataFrame, *, by: str | list[str], origin: str, value: st
 ORIGIN_PREFERENCE = ("controlling owner", "parent company", "headquarters")
 
 
-def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENCE) -> pd.DataFrame:
+def origin_as_of(company_origins: pd.DataFrame, as_of=None, *, prefer=ORIGIN_PREFERENCE) -> pd.DataFrame:
     """Each company's origin country on a date.
 
     A period holds from ``valid_from`` (open when empty) up to, not including,
@@ -373,7 +490,7 @@ def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENC
     ----------
     company_origins : DataFrame
         The ``company_origins`` table.
-    when : date-like
+    as_of : date-like, optional
         The date; ``None`` means today's origins (periods still open).
 
     Returns
@@ -391,7 +508,7 @@ def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENC
     'USA'
     """
     actors = pd.Series(sorted(company_origins["actor_id"].astype(str).unique()))
-    when = pd.NaT if when is None else pd.Timestamp(when)
+    when = pd.NaT if as_of is None else pd.Timestamp(as_of)
     best = _best_spells(company_origins, actors, pd.Series(when, index=actors.index), prefer)
     out = pd.DataFrame({"actor_id": actors.iloc[best["_row"].to_numpy()].to_numpy(),
                         "origin_id": best["origin_id"].astype(str).to_numpy(), "basis": best["basis"].to_numpy()})
@@ -399,14 +516,14 @@ def origin_as_of(company_origins: pd.DataFrame, when, *, prefer=ORIGIN_PREFERENC
 
 
 def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, company_origins: pd.DataFrame, *,
-                    when="event", roles=("operator", "consortium member", "investor", "parent company")) -> pd.DataFrame:
+                    as_of="event", roles=("operator", "consortium member", "investor", "parent company")) -> pd.DataFrame:
     """The origin country behind each data-centre event, company by company.
 
     Parameters
     ----------
     projects, project_actors, company_origins : DataFrame
         The ``dc_projects``, ``dc_project_actors`` and ``company_origins`` tables.
-    when : "event", None or date-like
+    as_of : "event", None or date-like
         ``"event"`` takes each company's origin on the event's date (on today's
         origin where the event is undated), ``None`` today's origin, a date that date's.
     roles : tuple of str
@@ -431,10 +548,10 @@ def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, compan
     """
     pa = project_actors[project_actors["role"].astype(object).isin(roles)]
     pa = pa.merge(projects[["project_id", "event_on"]], on="project_id", how="inner").reset_index(drop=True)
-    if isinstance(when, str) and when == "event":
+    if isinstance(as_of, str) and as_of == "event":
         dates = pa["event_on"]
     else:
-        dates = pd.Series(pd.Timestamp(when) if when is not None else pd.NaT, index=pa.index)
+        dates = pd.Series(pd.Timestamp(as_of) if as_of is not None else pd.NaT, index=pa.index)
     origin = _origins_on(company_origins, pa["actor_id"], dates)
     share = pa["share"].astype("Float64")
     known = share.fillna(0).groupby(pa["project_id"]).transform("sum")

@@ -28,10 +28,14 @@ def notebook_dir() -> Path:
     return repo_data_dir().parent / "notebooks"
 
 
+#: A lesson's file name: two digits, an optional letter for its "going further" part, a name.
+LESSON_NAME = re.compile(r"\d\d[a-z]?_[a-z0-9_]+\.ipynb")
+
+
 def notebook_paths(folder: str | os.PathLike | None = None) -> list[Path]:
-    """The numbered notebooks (``NN_name.ipynb``), in order."""
+    """The numbered notebooks (``NN_name.ipynb`` and their going-further parts ``NNb_name.ipynb``), in order."""
     folder = Path(folder) if folder is not None else notebook_dir()
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(p for p in folder.glob("[0-9][0-9]*.ipynb") if LESSON_NAME.fullmatch(p.name))
 
 
 def _clean(nb) -> None:
