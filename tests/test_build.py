@@ -57,15 +57,52 @@ def test_handouts_have_results_but_no_code_or_solutions(report):
     assert "against 31.1% from 2023" in page and "against 31.1% from 2023" not in handout  # a solution's output
 
 
-def test_student_edition_drops_solutions_and_outputs(report):
+def test_student_edition_keeps_answer_cells_and_drops_solutions_checks_and_outputs(report):
     out, _, _ = report
     for path in sorted((out / "student").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name
+        tags = [c.metadata.get("tags", []) for c in nb.cells]
+        assert not any("solution" in t or "remove-cell" in t for t in tags), path.name
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert code and all(c.outputs == [] and c.execution_count is None for c in code)
-        original = nbformat.read(REPO / "notebooks" / path.name, as_version=4)
-        assert len(nb.cells) < len(original.cells)
+        exercises = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("**Exercise ")]
+        assert exercises, path.name
+        for i in exercises:
+            assert "answer" in nb.cells[i + 1].metadata.get("tags", []), f"{path.name}: no answer cell after cell {i}"
+        assert nb.cells[1].source.startswith("*Data version "), "the student notebook carries the data stamp"
+
+
+#: What raw pandas output or a reference to hidden code looks like in a page.
+RAW = re.compile(r"&lt;NA&gt;|<NA>|\bNaN\b|\bNaT\b|dtype:|00:00:00|\bthe (next|previous|following) cell\b|\bthis cell\b"
+                 r"|\bthe code (below|above)\b|when=None")
+
+
+def test_handouts_read_like_a_report(report):
+    out, _, _ = report
+    for path in sorted((out / "handouts").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        found = RAW.search(text)
+        assert not found, f"{path.name}: {found.group(0)!r} near {text[max(0, found.start() - 80):found.end() + 40]!r}"
+        assert "assert " not in text, f"{path.name}: a check cell reached the handout"
+        assert "Data version " in text, f"{path.name} carries no data stamp"
+
+
+def test_pages_drop_checks_and_carry_the_stamp(report):
+    out, _, _ = report
+    for path in sorted((out / "html").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert "assert " not in text, f"{path.name}: a check cell reached the page"
+        assert "Data version " in text and "(the bundled data)" in text, path.name
+    assert "Data version " in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_figure_labels_anything_nan(report):
+    out, _, _ = report
+    for svg in sorted((out / "figures").glob("*.svg")):
+        text = svg.read_text(encoding="utf-8")
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", text) + re.findall(r"<!-- (.*?) -->", text)
+        bad = [t for t in labels if re.search(r"\b(nan|None)\b|&lt;NA&gt;|<NA>", t)]
+        assert not bad, f"{svg.name}: {bad}"
 
 
 def test_index_links_pages_figures_and_claims(report):

@@ -169,3 +169,26 @@ def test_solutions_and_answers_sit_only_under_exercises(lesson):
     start = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## Exercises"))
     for i, c in enumerate(nb.cells[:start]):
         assert not {ANSWER, SOLUTION} & set(_tags(c)), f"{path.name}: cell {i} is tagged before the exercises"
+
+
+def test_a_sentence_that_the_data_no_longer_support_fails_the_tests_by_name(data_copy):
+    """Drop one claim from a copy of the data: the overview's verdict counts go false, and nbval quotes them."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO, read_rows, write_rows
+
+    rows = read_rows(data_copy / "claims.csv")
+    write_rows(data_copy / "claims.csv", rows[:-1])
+    path = REPO / "notebooks" / "00_overview.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    messages = [a.msg.value for c in nb.cells if _is_check(c)
+                for a in ast.parse(c.source).body if isinstance(a, ast.Assert)]
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval",
+                          "--nbval-current-env", "-q", str(path)],
+                         capture_output=True, text=True, cwd=data_copy.parent,
+                         env={**os.environ, "ASEANAI_DATA": str(data_copy)})
+    assert run.returncode == 1, run.stdout[-2000:]
+    quoted = [m for m in messages if f"AssertionError: {m}" in run.stdout]
+    assert quoted, "the failure names no guarded sentence:\n" + run.stdout[-3000:]

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import aseanai
+from aseanai import metrics
 from aseanai.metrics import balance, concentration, diversity, dominance, expand_blocs, partner_links, partner_shares
 
 D = pd.Timestamp
@@ -168,3 +170,60 @@ def test_select_instruments_by_coverage_candidates_and_evidence():
     assert ids(select_instruments(a, evidence=("official",))) == ["a"]
     with pytest.raises(ValueError):
         select_instruments(a, coverage="table 1")
+
+
+def test_us_china_is_the_one_weighting_and_leaves_balance_undefined_without_either():
+    d = pd.DataFrame({"host": ["SGP", "SGP", "SGP", "MYS", "IDN"], "origin": ["USA", "CHN", "AUS", "JPN", "CHN"],
+                      "w": [2.0, 1.0, 5.0, 1.0, 1.0]})
+    out = metrics.us_china(d, by="host", value="w").set_index("host")
+    assert out.loc["SGP", ["n_us", "n_cn"]].tolist() == [2.0, 1.0]
+    assert round(out.loc["SGP", "balance"], 3) == 66.667
+    assert pd.isna(out.loc["MYS", "balance"]) and out.loc["IDN", "balance"] == 0
+    whole = metrics.us_china(d)  # no grouping, rows counted
+    assert whole[["n_us", "n_cn"]].iloc[0].tolist() == [1.0, 2.0]
+
+
+def test_diversity_balance_comes_from_us_china():
+    links = pd.DataFrame({"agreement_id": list("abc"), "member_id": ["SGP"] * 3, "partner_id": ["USA", "CHN", "CHN"],
+                          "weight": [1.0, 1.0, 1.0]})
+    row = metrics.diversity(links).iloc[0]
+    assert (row["n_us"], row["n_cn"]) == (1.0, 2.0) and round(row["balance"], 3) == 33.333
+
+
+def test_consortium_tally_counts_a_mixed_consortium_both_ways():
+    o = pd.DataFrame({"project_id": ["a", "a", "b", "c", "c"], "origin_id": ["AUS", "CHN", "USA", "USA", "SGP"],
+                      "weight": [0.5, 0.5, 1.0, 0.7, 0.3]})
+    out = metrics.consortium_tally(o).set_index("origin")
+    assert out.loc["CHN", "fractional"] == 0.5 and out.loc["CHN", "any_CHN"] == 1
+    assert out.loc["USA", "fractional"] == 1.7 and out.loc["USA", "any_CHN"] == 2  # c goes to its largest backer
+    assert out.loc["AUS", "any_CHN"] == 0 and out.loc["SGP", "any_CHN"] == 0
+    assert out["any_CHN"].sum() == 3  # one label per project
+
+
+def test_period_end_gives_the_last_possible_day():
+    d = pd.Series(pd.to_datetime(["2024-02-01", "2024-01-01", "2024-09-20", None]))
+    out = metrics.period_end(d, pd.Series(["month", "year", "day", "month"]))
+    assert out.dt.strftime("%Y-%m-%d").tolist()[:3] == ["2024-02-29", "2024-12-31", "2024-09-20"]
+    assert pd.isna(out.iloc[3])
+
+
+def test_select_instruments_counts_an_evidence_level_added_to_the_contract():
+    a = aseanai.load("agreements").head(3).copy()
+    a["evidence_level"] = a["evidence_level"].cat.add_categories(["peer reviewed"])
+    a.loc[a.index[0], "evidence_level"] = "peer reviewed"
+    a["is_candidate"] = False
+    assert len(metrics.select_instruments(a)) == 3  # the default keeps every level, a new one included
+    assert len(metrics.select_instruments(a, evidence=("peer reviewed",))) == 1
+    with pytest.raises(ValueError, match="unknown evidence level"):
+        metrics.select_instruments(a, evidence=("rumour",))
+
+
+def test_evidence_levels_are_read_from_the_data_contract():
+    import json
+
+    from conftest import DATA
+
+    desc = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    field = next(f for r in desc["resources"] if r["name"] == "agreements"
+                 for f in r["schema"]["fields"] if f["name"] == "evidence_level")
+    assert metrics.EVIDENCE_LEVELS == tuple(field["constraints"]["enum"])

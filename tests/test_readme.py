@@ -1,14 +1,41 @@
-"""The README's data dictionary is generated from the descriptor and must match it."""
+"""The README is the front door: generated parts match their sources, and what it shows is current."""
+import re
+
 from aseanai.datapackage import data_dictionary, read_package
 from conftest import REPO
 
 
-def test_readme_data_dictionary_matches_datapackage():
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def test_data_dictionary_matches_datapackage():
+    text = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     start, end = "<!-- data-dictionary:start -->\n", "<!-- data-dictionary:end -->"
     assert start in text and end in text
     embedded = text.split(start, 1)[1].split(end, 1)[0]
-    assert embedded == data_dictionary(read_package()), "run: aseanai dictionary, and paste it into README.md"
+    assert embedded == data_dictionary(read_package()), "run: aseanai dictionary, and paste it into docs/data-dictionary.md"
+
+
+def test_readme_is_a_front_door():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert len(lines) < 250, f"README.md has {len(lines)} lines"
+    first_screen = "\n".join(lines[:40])
+    assert "make report" in first_screen and "make test" in first_screen
+    assert first_screen.count("](docs/figures/") == 3, "three key figures in the first screen"
+    assert "**Contents:**" in first_screen
+    teachers = text.split("## For teachers", 1)[1].split("\n## ", 1)[0]
+    assert "](docs/teaching.md)" in teachers and (REPO / "docs" / "teaching.md").is_file()
+    assert "Cell Toolbar" not in text, "JupyterLab 4 has no View > Cell Toolbar: tags live in the property inspector"
+    for target in re.findall(r"\]\(((?:docs|notebooks)/[^)#]+)\)", text):
+        assert (REPO / target).exists(), target
+
+
+def test_readme_key_figure_captions_are_the_notebooks_captions():
+    from aseanai.notebooks import README_FIGURES, figure_index
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    by_name = {e["name"]: e for e in figure_index()}
+    for name in README_FIGURES:
+        e = by_name[name]
+        assert f"*Figure {e['number']}.* {e['caption']}" in text, f"caption of {name} differs from its notebook's"
 
 
 def test_readme_gives_the_two_commands():
