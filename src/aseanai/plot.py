@@ -80,7 +80,7 @@ NEUTRAL_COLOR = "#5f7480"
 
 FIGSIZE = (7.0, 4.0)
 
-_MISSING_TEXTS = {"", "nan", "none", "<na>", "nat"}
+_MISSING_TEXTS = {"", "nan", "NaN", "None", "<NA>", "NaT"}  # what str() makes of a missing value
 _NOTE_GID = "aseanai-note"
 
 
@@ -121,7 +121,7 @@ def _is_missing(v) -> bool:
         return True
     if isinstance(v, (float, np.floating)) and np.isnan(v):
         return True
-    if isinstance(v, str) and v.strip().casefold() in _MISSING_TEXTS:
+    if isinstance(v, str) and v.strip() in _MISSING_TEXTS:
         return True
     try:
         return bool(pd.isna(v))
@@ -406,7 +406,8 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, order=None, hu
     """Stacked horizontal bars: ``x`` summed by ``y`` (one bar each) and ``hue`` (one segment each).
 
     With ``labels``, the texts of that column for the rows in each segment are
-    written (sorted, one per line) in white at the segment's centre. A text
+    written (sorted, one per line) in small bold type at the segment's centre,
+    white or dark grey, whichever contrasts more with the segment. A text
     wider or taller than its segment is retried in a smaller font; if it still
     does not fit it is removed from the bar and listed instead in a small note
     under the Axes ("Not labelled in the bars: ..."), which :func:`source_note`
@@ -499,6 +500,14 @@ def _sort_key(v):
         return (1, 0.0, str(v))
 
 
+def _ink(face) -> str:
+    """White or dark grey, whichever contrasts more with ``face`` (WCAG relative luminance)."""
+    rgb = np.asarray(mpl.colors.to_rgb(face))
+    lum = float(np.dot([0.2126, 0.7152, 0.0722], np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)))
+    dark = 0.0159  # luminance of #222222
+    return "white" if 1.05 / (lum + 0.05) >= (lum + 0.05) / (dark + 0.05) else "#222222"
+
+
 def _label_segments(ax, d: pd.DataFrame, labels: str, segments: dict) -> None:
     """Write each segment's row texts inside it; move what does not fit into a note under the Axes."""
     ax.autoscale_view()
@@ -514,8 +523,9 @@ def _label_segments(ax, d: pd.DataFrame, labels: str, segments: dict) -> None:
         if patch.get_width() <= 0:
             dropped.append(f"{row}, {lv}: {', '.join(names)}")
             continue
+        ink = _ink(patch.get_facecolor())
         t = ax.text(patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2, text,
-                    ha="center", va="center", color="white", weight="bold", fontsize="small", clip_on=True)
+                    ha="center", va="center", color=ink, weight="bold", fontsize="small", clip_on=True)
         for size in ("x-small", None):
             bar, box = patch.get_window_extent(renderer), t.get_window_extent(renderer)
             if box.width <= bar.width - 2 and box.height <= bar.height:
