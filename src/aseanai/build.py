@@ -81,7 +81,7 @@ _WORKER: dict = {}
 
 _WARMUP = """
 import matplotlib, matplotlib.pyplot, pandas, seaborn, aseanai, aseanai.plot, aseanai.metrics
-import aseanai.dimensions, aseanai.display, aseanai.summary
+import aseanai.dimensions, aseanai.display, aseanai.summary, aseanai.lesson
 matplotlib._aseanai_rc = matplotlib.rcParams.copy()
 """
 
