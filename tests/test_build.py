@@ -312,10 +312,10 @@ def test_index_renders_with_every_figure_and_no_error(report, tmp_path):
 @needs_chromium
 def test_notebook_page_renders_offline_with_its_figures(report, tmp_path):
     out, _, _ = report
-    result, console = _probe(out / "html" / "02_data_centres.html", tmp_path)
-    assert result["h1"] and result["h1"][0].startswith("2. ")
+    result, console = _probe(out / "html" / "02b_data_centres_malaysia.html", tmp_path)
+    assert result["h1"] and result["h1"][0].startswith("2b. ")
     assert "Exercises" in " ".join(result["h2"])
     assert result["images"] >= 4 and result["loaded"] == result["images"]
     assert result["errors"] == [] and console == []
-    shot = _screenshot(out / "html" / "02_data_centres.html", tmp_path)
+    shot = _screenshot(out / "html" / "02b_data_centres_malaysia.html", tmp_path)
     assert shot.stat().st_size > 20_000
