@@ -54,7 +54,7 @@ def test_handouts_have_results_but_no_code_or_solutions(report):
     assert "set_style" in page and "set_style" not in handout
     assert "data:image/png;base64" in handout  # the figures are there
     assert "Exercises" in handout
-    assert "against 31.1% from 2023" in page and "against 31.1% from 2023" not in handout  # a solution's output
+    assert "US$ billion a year" in page and "US$ billion a year" not in handout  # a solution's output
 
 
 def test_student_edition_keeps_answer_cells_and_drops_solutions_checks_and_outputs(report):
@@ -80,7 +80,7 @@ RAW = re.compile(r"&lt;NA&gt;|<NA>|\bNaN\b|\bNaT\b|dtype:|00:00:00|\bthe (next|p
 def test_handouts_read_like_a_report(report):
     out, _, _ = report
     for path in sorted((out / "handouts").glob("*.html")):
-        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "IMG", path.read_text(encoding="utf-8"))
         found = RAW.search(text)
         assert not found, f"{path.name}: {found.group(0)!r} near {text[max(0, found.start() - 80):found.end() + 40]!r}"
         assert "assert " not in text, f"{path.name}: a check cell reached the handout"
