@@ -172,7 +172,7 @@ def test_solutions_and_answers_sit_only_under_exercises(lesson):
 
 
 def test_a_sentence_that_the_data_no_longer_support_fails_the_tests_by_name(data_copy):
-    """Drop one claim from a copy of the data: the overview's verdict counts go false, and nbval quotes them."""
+    """Flip one verdict in a copy of the data: the overview's verdict counts go false, and nbval quotes them."""
     import os
     import subprocess
     import sys
@@ -180,7 +180,10 @@ def test_a_sentence_that_the_data_no_longer_support_fails_the_tests_by_name(data
     from conftest import REPO, read_rows, write_rows
 
     rows = read_rows(data_copy / "claims.csv")
-    write_rows(data_copy / "claims.csv", rows[:-1])
+    verdict = rows[0].index("verdict")
+    row = next(r for r in rows[1:] if r[verdict] == "supported")
+    row[verdict] = "contradicted"
+    write_rows(data_copy / "claims.csv", rows)
     path = REPO / "notebooks" / "00_overview.ipynb"
     nb = nbformat.read(path, as_version=4)
     messages = [a.msg.value for c in nb.cells if _is_check(c)
@@ -189,6 +192,7 @@ def test_a_sentence_that_the_data_no_longer_support_fails_the_tests_by_name(data
                           "--nbval-current-env", "-q", str(path)],
                          capture_output=True, text=True, cwd=data_copy.parent,
                          env={**os.environ, "ASEANAI_DATA": str(data_copy)})
-    assert run.returncode == 1, run.stdout[-2000:]
-    quoted = [m for m in messages if f"AssertionError: {m}" in run.stdout]
-    assert quoted, "the failure names no guarded sentence:\n" + run.stdout[-3000:]
+    out = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout)  # nbval colours tracebacks
+    assert run.returncode == 1, out[-2000:]
+    quoted = [m for m in messages if f"AssertionError: {m}" in out]
+    assert quoted, "the failure names no guarded sentence:\n" + out[-3000:]

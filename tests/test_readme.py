@@ -80,3 +80,17 @@ def test_readme_quotes_the_benchmark_headline_as_measured():
     measured = results.split(start, 1)[1].split(end, 1)[0]
     assert start in readme, "README.md has no benchmark headline block"
     assert readme.split(start, 1)[1].split(end, 1)[0] == measured, "copy the headline of benchmarks/RESULTS.md"
+
+
+def test_teaching_guide_covers_every_lesson_and_names_the_data_version_it_quotes():
+    import json
+
+    from aseanai.notebooks import notebook_paths
+
+    text = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
+    version = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f"data version {version}" in text, "the data changed: re-read docs/teaching.md against the new outputs"
+    for path in notebook_paths():
+        number = path.stem.split("_")[0].lstrip("0") or "0"
+        assert f"## Lesson {number}:" in text, f"docs/teaching.md has no section for {path.name}"
+        assert f"`{path.stem}`" in text, path.stem

@@ -65,6 +65,8 @@ def copy_readme_figures(src: Path | None = None) -> list[Path]:
     return out
 
 
+#: The tag of a hidden check cell (Jupyter Book's ``remove-cell``): it guards a sentence and is never a figure.
+CHECK_TAG = "remove-cell"
 _CAPTION = re.compile(r"\*\*(Figure|Table) (\d+)\.(\d+)\.\*\*\s*(.+)")
 #: A code cell's ``plot.save(fig, "name")`` call; group 1 is the figure's stable name.
 SAVE_CALL = re.compile(r"""plot\.save\(\s*fig\s*,\s*["']([^"']+)["']""")
@@ -92,7 +94,8 @@ def figure_index(paths=None) -> list[dict]:
                 kind, major, minor, text = m.groups()
                 name = ""
                 if kind == "Figure":
-                    nxt = next((c for c in cells[i + 1:] if c.cell_type == "code"), None)
+                    nxt = next((c for c in cells[i + 1:] if c.cell_type == "code"
+                                and CHECK_TAG not in c.metadata.get("tags", [])), None)
                     found = SAVE_CALL.search(nxt.source) if nxt is not None else None
                     name = found.group(1) if found else ""
                 first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
