@@ -44,9 +44,9 @@ bench: $(STAMP) ## Run the benchmark (about 15 minutes) and write benchmarks/RES
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert pytest nbval frictionless pytest-socket pytest-xdist
+	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert jupyter-cache rich pytest nbval frictionless pytest-socket pytest-xdist
 	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(build/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  build/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
-clean: ## Remove build/ (keeps .venv)
-	rm -rf build
+clean: ## Remove build/ and the cache of executed notebooks beside it (keeps .venv)
+	rm -rf build .aseanai-cache
