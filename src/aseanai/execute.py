@@ -185,6 +185,7 @@ class NotebookCache:
                 files = record.data["files"]
                 if not files or any(file_digest(folder / rel) != sha for rel, sha in files.items()):
                     raise ValueError("files do not match their checksums")
+            NbCacheRecord.touch(record.pk, self.jc.db)  # recently used: the last to be dropped at the size limit
             return Hit(Path(folder), dict(record.data), record.pk)
         except Exception:  # a partial or damaged entry: drop it, execute again
             self.discard(hashkey)
