@@ -39,7 +39,22 @@ TARGETS = {  # figure: (target, comparison)
     "build_vs_nbconvert": (0.4, "<="),
     "build_vs_floor": (1.3, "<="),
     "make_test_s": (60.0, "<="),
+    "rebuild_nochange_s": (1.0, "<="),
+    "rebuild_one_extra_s": (2.0, "<="),
+    "cold_vs_jupyter_book": (0.6, "<="),
 }
+
+#: The notebooks the build benchmarks run (``--notebooks``; default: every notebook in notebooks/).
+NOTEBOOKS: list[Path] = []
+#: Jupyter Book 1.x, installed by ``make bench`` into its own venv (build/jbenv) with a kernel spec that
+#: runs this venv's Python, so both tools execute the notebooks with the same kernel.
+JUPYTER_BOOK = REPO / "build" / "jbenv" / "bin" / "jupyter-book"
+
+
+def bench_notebooks() -> list[Path]:
+    from aseanai.notebooks import notebook_paths
+
+    return list(NOTEBOOKS) or notebook_paths()
 
 
 def median_time(fn, reps: int) -> tuple[float, list[float]]:
@@ -161,9 +176,7 @@ def floor_notebook(folder: Path) -> Path:
 
 
 def bench_build(reps: int) -> dict:
-    from aseanai.notebooks import notebook_paths
-
-    nbs = notebook_paths()
+    nbs = bench_notebooks()
     jupyter = str(Path(sys.executable).with_name("jupyter"))
     aseanai_exe = str(Path(sys.executable).with_name("aseanai"))
     cores = min(len(nbs), os.cpu_count() or 1)
@@ -175,8 +188,9 @@ def bench_build(reps: int) -> dict:
             for p in nbs:
                 run([jupyter, "nbconvert", "--to", "html", "--execute", str(p), "--output-dir", str(tmp / "nbc")])
 
-        def build():
-            run([aseanai_exe, "build", "--out", str(tmp / "build"), "--jobs", str(cores)])
+        def build():  # cold: no cache, every notebook executed
+            shutil.rmtree(tmp / ".aseanai-cache", ignore_errors=True)
+            run([aseanai_exe, "build", "--force", "--out", str(tmp / "build"), "--jobs", str(cores), *map(str, nbs)])
 
         def floor_one():
             run([sys.executable, "-c",
@@ -194,34 +208,114 @@ def bench_build_breakdown(reps: int) -> dict:
     """Where the build's time goes: one warm kernel, each notebook executed then converted (median of reps)."""
     import nbformat
 
-    import aseanai.build as B
-    from aseanai.notebooks import notebook_paths
+    import aseanai.execute as E
+    from aseanai.convert import pages
+    from aseanai.lesson import data_stamp
 
     rows = []
+    stamp = data_stamp()
     with tempfile.TemporaryDirectory(prefix="aseanai-bench-") as tmp:
-        os.environ["ASEANAI_FIGURES"] = tmp
         starts = []
         for _ in range(reps):
-            B._shutdown_worker_kernel()
+            E._shutdown_worker_kernel()
             t = time.perf_counter()
-            B._worker_kernel(str(REPO / "notebooks"))
+            E._worker_kernel(str(REPO / "notebooks"), tmp)
             starts.append(time.perf_counter() - t)
-        for p in notebook_paths():
+        for p in bench_notebooks():
             ex, conv = [], []
-            for _ in range(reps):
+            for i in range(reps):
+                folder = Path(tmp) / f"{p.stem}-{i}"
                 t = time.perf_counter()
-                r = B._execute_one(str(p), {}, 600)  # reset, execute and convert
+                r = E._execute_one(str(p), {}, 600, str(folder), stamp)  # reset, execute and convert
                 total = time.perf_counter() - t
                 nb = nbformat.reads(r.notebook, as_version=4)
                 t = time.perf_counter()
-                B._convert(nb, p.stem)
+                pages(nb, p.stem, stamp)
                 c = time.perf_counter() - t
                 ex.append(total - c)
                 conv.append(c)
             rows.append({"notebook": p.name, "execute_s": statistics.median(ex), "convert_s": statistics.median(conv)})
-        B._shutdown_worker_kernel()
-        os.environ.pop("ASEANAI_FIGURES", None)
+        E._shutdown_worker_kernel()
     return {"kernel_start_s": statistics.median(starts), "breakdown": rows}
+
+
+def _jupyter_book_project(folder: Path, nbs: list[Path]) -> Path:
+    """A Jupyter Book 1.x project of these notebooks, executed on every build (``execute_notebooks: force``)."""
+    folder.mkdir(parents=True)
+    for p in nbs:
+        shutil.copyfile(p, folder / p.name)
+    (folder / "_config.yml").write_text(
+        "title: aseanai benchmark\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: force\n"
+        "  timeout: 600\n  allow_errors: false\n", encoding="utf-8")
+    toc = [f"format: jb-book", f"root: {nbs[0].stem}", "chapters:"] + [f"- file: {p.stem}" for p in nbs[1:]]
+    (folder / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
+    return folder
+
+
+_OWN = """
+import sys, time, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+t = time.perf_counter()
+NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": sys.argv[2]}}).execute()
+print(time.perf_counter() - t)
+"""
+
+
+def bench_cache(reps: int) -> dict:
+    """Cold build against Jupyter Book 1.x's; rebuilds with nothing changed and with one notebook changed.
+
+    The notebooks are copied into a scratch folder, so that one of them can be edited. "That notebook's own
+    execution time" is nbclient executing the edited notebook alone in a fresh kernel (kernel start included),
+    measured in the same repetition as the rebuild it is compared with.
+    """
+    import nbformat
+
+    if not JUPYTER_BOOK.exists():
+        raise RuntimeError(f"{JUPYTER_BOOK} is missing: `make bench` installs Jupyter Book 1.x there")
+    aseanai_exe = str(Path(sys.executable).with_name("aseanai"))
+    src = bench_notebooks()
+    cores = min(len(src), os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix="aseanai-bench-") as tmp:
+        tmp = Path(tmp)
+        nbdir = tmp / "notebooks"
+        nbdir.mkdir()
+        nbs = [Path(shutil.copyfile(p, nbdir / p.name)) for p in src]
+        jb = _jupyter_book_project(tmp / "jb", src)
+        out = tmp / "site" / "build"
+        cmd = [aseanai_exe, "build", "--out", str(out), "--jobs", str(cores), *map(str, nbs)]
+
+        def jupyter_book_cold():
+            shutil.rmtree(jb / "_build", ignore_errors=True)
+            run([str(JUPYTER_BOOK), "build", str(jb)])
+
+        def cold():
+            shutil.rmtree(out.parent, ignore_errors=True)
+            run(cmd)
+
+        med = interleaved({"jupyter_book_cold": jupyter_book_cold, "cold": cold}, reps)
+        run(cmd)  # the cache is warm now
+        med["nochange"], _ = median_time(lambda: run(cmd), reps)
+
+        edited = min(nbs, key=lambda p: p.stat().st_size)  # the smallest lesson, changed in a code cell
+        original = nbformat.read(edited, as_version=4)
+        one, own = [], []
+        for i in range(reps):
+            nb = nbformat.read(edited, as_version=4)
+            nb.cells = original.cells + [nbformat.v4.new_code_cell(f"print('benchmark edit {i}')")]
+            nbformat.write(nb, edited)
+            t = time.perf_counter()
+            run(cmd)
+            one.append(time.perf_counter() - t)
+            res = subprocess.run([sys.executable, "-c", _OWN, str(edited), str(nbdir)], check=True,
+                                 capture_output=True, text=True,
+                                 env={**os.environ, "ASEANAI_DATA": str(REPO / "data")})
+            own.append(float(res.stdout.strip().splitlines()[-1]))
+    extra = [a - b for a, b in zip(one, own)]
+    return {"cache_notebooks": len(nbs), "jupyter_book_cold_s": med["jupyter_book_cold"], "cold_s": med["cold"],
+            "cold_vs_jupyter_book": med["cold"] / med["jupyter_book_cold"], "rebuild_nochange_s": med["nochange"],
+            "edited_notebook": edited.name, "rebuild_one_s": statistics.median(one),
+            "own_execution_s": statistics.median(own), "rebuild_one_extra_s": statistics.median(extra)}
 
 
 def bench_make_test(reps: int) -> dict:
@@ -304,6 +398,15 @@ def write_results(r: dict, path: Path) -> str:
                      "at most 0.4", met("build_vs_nbconvert", r["build_vs_nbconvert"])))
         rows.append(("`aseanai build` / floor", f"{r['build_vs_floor']:.2f}", "at most 1.3",
                      met("build_vs_floor", r["build_vs_floor"])))
+    if "cold_vs_jupyter_book" in r:
+        rows.append(("cold `aseanai build` / Jupyter Book 1.x cold build (`execute_notebooks: force`)",
+                     f"{r['cold_vs_jupyter_book']:.2f}", "at most 0.6",
+                     met("cold_vs_jupyter_book", r["cold_vs_jupyter_book"])))
+        rows.append(("rebuild, nothing changed", f"{r['rebuild_nochange_s']:.2f} s", "at most 1 s",
+                     met("rebuild_nochange_s", r["rebuild_nochange_s"])))
+        rows.append(("rebuild after one notebook's code changed, minus that notebook's own execution",
+                     f"{r['rebuild_one_extra_s']:.2f} s", "at most 2 s",
+                     met("rebuild_one_extra_s", r["rebuild_one_extra_s"])))
     if "make_test_s" in r:
         rows.append(("`make test`, venv present", f"{r['make_test_s']:.1f} s", "at most 60 s",
                      met("make_test_s", r["make_test_s"])))
@@ -320,6 +423,12 @@ def write_results(r: dict, path: Path) -> str:
                   f"sequential `jupyter nbconvert --to html --execute`: {r['nbconvert_sequential_s']:.1f} s",
                   f"- floor: one notebook that only imports pandas, matplotlib and seaborn, {r['floor_one_s']:.2f} s, "
                   f"x {r['notebooks']} notebooks / {r['cores_used']} cores = {r['floor_s']:.1f} s"]
+    if "cold_vs_jupyter_book" in r:
+        lines += [f"- {r['cache_notebooks']} notebooks: cold `aseanai build` (empty cache) {r['cold_s']:.1f} s; "
+                  f"Jupyter Book 1.x cold build {r['jupyter_book_cold_s']:.1f} s; rebuild with nothing changed "
+                  f"{r['rebuild_nochange_s']:.2f} s; rebuild after a code cell was added to "
+                  f"`{r['edited_notebook']}` {r['rebuild_one_s']:.1f} s, that notebook alone in a fresh kernel "
+                  f"{r['own_execution_s']:.1f} s"]
     if "breakdown" in r:
         ex = sum(b["execute_s"] for b in r["breakdown"])
         cv = sum(b["convert_s"] for b in r["breakdown"])
@@ -354,19 +463,24 @@ NOTES = HERE / "NOTES.md"
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5, help="repetitions per figure (at least 5)")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["import", "load", "metrics", "scaling", "build",
-                                                                "breakdown", "make-test"], help="parts to leave out")
+    parts = ["import", "load", "metrics", "scaling", "build", "breakdown", "cache", "make-test"]
+    ap.add_argument("--skip", nargs="*", default=[], choices=parts, help="parts to leave out")
+    ap.add_argument("--only", nargs="*", default=None, choices=parts, help="run only these parts")
+    ap.add_argument("--notebooks", nargs="*", default=None, metavar="NB",
+                    help="notebooks for the build benchmarks (default: every notebook in notebooks/)")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = ap.parse_args(argv)
     if args.reps < 5:
         ap.error("--reps must be at least 5")
+    if args.notebooks:
+        NOTEBOOKS[:] = [Path(p).absolute() for p in args.notebooks]
     r: dict = {"reps": args.reps, "machine": machine()}
     steps = [("import", bench_import), ("load", bench_load), ("metrics", bench_metrics),
              ("scaling", lambda n: bench_scaling(n, [10**3, 10**4, 10**5, 10**6])), ("build", bench_build),
-             ("breakdown", bench_build_breakdown), ("make-test", bench_make_test)]
+             ("breakdown", bench_build_breakdown), ("cache", bench_cache), ("make-test", bench_make_test)]
     failed = []
     for name, fn in steps:
-        if name in args.skip:
+        if name in args.skip or (args.only is not None and name not in args.only):
             continue
         t = time.perf_counter()
         print(f"{name} ...", flush=True)

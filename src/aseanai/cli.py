@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="notebooks executed in parallel (default: one per core)")
     p.add_argument("--update-notebooks", action="store_true",
                    help="also write the executed outputs back into notebooks/ (make notebooks)")
+    p.add_argument("--force", action="store_true",
+                   help="execute every notebook, ignoring the cache of executed notebooks")
     p.add_argument("notebooks", nargs="*", help="notebook files (default: every notebook in notebooks/)")
     _add_data_dir(p)
     sub.add_parser("figures", help="print the list of figures and tables (Markdown) found in the notebooks")
@@ -71,6 +73,10 @@ def _validate(data_dir) -> int:
 
 
 def _build(args) -> int:
+    # jsonschema (imported by nbformat) imports rfc3987_syntax when it is installed, and that module
+    # compiles an Earley parser for RFC 3987 at import: about 4 s, more than a rebuild from the cache.
+    # The build checks no IRI formats, so this process does without that optional format checker.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
     from .build import BuildError, build, summary_lines
 
     if args.jobs is not None and args.jobs < 1:
@@ -78,7 +84,7 @@ def _build(args) -> int:
         return 2
     try:
         report = build(args.out, jobs=args.jobs, update_notebooks=args.update_notebooks,
-                       data_dir=args.data_dir, notebooks=args.notebooks or None)
+                       data_dir=args.data_dir, notebooks=args.notebooks or None, force=args.force)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1

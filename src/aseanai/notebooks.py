@@ -1,6 +1,6 @@
 """The narrative notebooks: where they are, how their outputs are cleaned, their figures and tables.
 
-Execution lives in :mod:`aseanai.build`; ``aseanai build --update-notebooks``
+Execution lives in :mod:`aseanai.execute`; ``aseanai build --update-notebooks``
 (``make notebooks``) writes outputs back into ``notebooks/`` with execution
 counts kept and timing metadata dropped, so that two runs in a row leave
 ``git status`` clean.

@@ -33,7 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 __all__ = ["ORIGIN_COLORS", "OTHER_COLOR", "UNKNOWN_COLOR", "COUNTRY_NAMES", "VERDICT_COLORS", "ASEAN_TILES",
            "set_style", "origin_color", "origin_palette", "bars", "stacked_bars", "timeline", "tile_map",
-           "partner_network", "year_labels", "source_note", "figures_dir", "save"]
+           "partner_network", "year_labels", "source_note", "figures_dir", "set_figures_dir", "save"]
 
 #: One colour per origin, used by every chart. Every pair of these colours
 #: (with :data:`OTHER_COLOR` and :data:`UNKNOWN_COLOR`) is at least 20 apart
@@ -771,8 +771,14 @@ def source_note(ax, text: str, *, prefix: str = "Source: "):
     return ax
 
 
+#: Where :func:`save` writes when it is given no folder; ``None`` means :func:`figures_dir`.
+#: ``aseanai build`` sets it in each kernel with :func:`set_figures_dir` before a notebook runs.
+FIGURES_DIR: Path | None = None
+
+
 def figures_dir() -> Path:
-    """The repository's ``build/figures`` (ignored by git).
+    """The folder :func:`save` writes to by default: the repository's ``build/figures`` (ignored by git),
+    unless :func:`set_figures_dir` chose another.
 
     Returns
     -------
@@ -784,9 +790,35 @@ def figures_dir() -> Path:
     >>> plot.figures_dir().parts[-2:]
     ('build', 'figures')
     """
+    if FIGURES_DIR is not None:
+        return FIGURES_DIR
     from .datapackage import repo_data_dir
 
     return repo_data_dir().parent / "build" / "figures"
+
+
+def set_figures_dir(path: str | os.PathLike | None) -> Path:
+    """Make :func:`save` write to ``path`` when it is given no folder (``None``: back to ``build/figures``).
+
+    ``aseanai build`` calls this in the kernel before each notebook, so that
+    each notebook's figures land in a folder of the build's choosing.
+
+    Returns
+    -------
+    Path
+        The folder now in force.
+
+    Examples
+    --------
+    >>> from aseanai import plot
+    >>> plot.set_figures_dir("/tmp/figs").name
+    'figs'
+    >>> plot.set_figures_dir(None).parts[-2:]
+    ('build', 'figures')
+    """
+    global FIGURES_DIR
+    FIGURES_DIR = Path(path) if path is not None else None
+    return figures_dir()
 
 
 def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
@@ -800,7 +832,8 @@ def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]
     name : str
         A plain file stem (no path, no spaces), stable across runs.
     out_dir : path, optional
-        Defaults to ``$ASEANAI_FIGURES``, else the repository's ``build/figures``.
+        Defaults to :func:`figures_dir` (``build/figures``, or the folder given to
+        :func:`set_figures_dir`).
 
     Returns
     -------
@@ -819,7 +852,7 @@ def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]
     if not name or any(ch in name for ch in "/\\ ") or name.startswith("."):
         raise ValueError(f"figure name must be a plain file stem, got {name!r}")
     if out_dir is None:
-        out_dir = os.environ.get("ASEANAI_FIGURES") or figures_dir()
+        out_dir = figures_dir()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
