@@ -772,7 +772,7 @@ def source_note(ax, text: str, *, prefix: str = "Source: "):
 
 
 def figures_dir() -> Path:
-    """The repository's ``build/figures`` (ignored by git).
+    """The repository's ``build/figures`` (ignored by git); ``build/figures`` in the working folder for a wheel.
 
     Returns
     -------
@@ -784,9 +784,10 @@ def figures_dir() -> Path:
     >>> plot.figures_dir().parts[-2:]
     ('build', 'figures')
     """
-    from .datapackage import repo_data_dir
+    from .datapackage import repo_root
 
-    return repo_data_dir().parent / "build" / "figures"
+    root = repo_root()
+    return (root if root is not None else Path.cwd()) / "build" / "figures"
 
 
 def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
