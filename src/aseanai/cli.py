@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .datapackage import DATA_ENV, DataError, data_dictionary, display_path, read_package
+from .datapackage import DATA_ENV, DataError, data_dictionary, display_path, read_package, repo_root
 from .validate import load_all, validate
 
 
@@ -86,6 +86,10 @@ def _build(args) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
+        return 2
+    if args.update_notebooks and repo_root() is None:
+        print("--update-notebooks writes into the notebooks/ of a clone; this aseanai is an installed package",
+              file=sys.stderr)
         return 2
     try:
         report = build(args.out, jobs=args.jobs, update_notebooks=args.update_notebooks,
