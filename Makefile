@@ -32,8 +32,11 @@ validate: $(STAMP) ## Check data/ (or DATA=dir) and list every problem
 notebooks: $(STAMP) ## Re-execute every notebook and write outputs back (twice in a row leaves git clean)
 	$(BIN)/aseanai build --out build --update-notebooks
 
+# JupyterLab refuses to run as root without --allow-root (as in many containers); add it only then
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP) ## Open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(LAB_FLAGS)
 
 # -n auto: one pytest worker per core; --dist loadfile keeps each notebook's cells in one kernel
 test: $(STAMP) ## Run the whole test suite, notebooks included (nbval), in parallel across cores
@@ -54,7 +57,7 @@ bench: $(STAMP) $(JBENV)/.installed ## Run the benchmark (about 25 minutes) and 
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert jupyter-cache rich pytest nbval frictionless pytest-socket pytest-xdist
+	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert jupyter-cache rich pytest nbval frictionless pytest-socket pytest-xdist zizmor
 	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(build/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  build/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 

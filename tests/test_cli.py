@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from aseanai.cli import main
 from conftest import DATA, append_row, checksums
 
@@ -58,3 +60,13 @@ def test_bundled_data_untouched_by_the_commands():
     assert main(["validate"]) == 0
     assert main(["summary"]) == 0
     assert checksums(DATA) == before
+
+
+def test_update_notebooks_refused_outside_a_clone(monkeypatch, capsys):
+    """An installed wheel must never write executed outputs into site-packages."""
+    import aseanai.cli
+
+    monkeypatch.setattr(aseanai.cli, "repo_root", lambda: None)
+    monkeypatch.setattr("aseanai.build.build", lambda *a, **k: pytest.fail("build ran"))
+    assert main(["build", "--update-notebooks", "--out", "unused"]) == 2
+    assert "installed package" in capsys.readouterr().err

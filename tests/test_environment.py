@@ -82,3 +82,15 @@ def test_benchmark_synthetic_data_follow_the_schema(tmp_path):
     finally:
         sys.path.pop(0)
     assert aseanai.validate(make_dataset(tmp_path / "synthetic", 400)) == []
+
+
+def test_binder_builds_from_the_root_environment_yml():
+    """repo2docker reads binder/ or .binder/ instead of the root when either exists, and stages the whole
+    repository before installing when the pip section names it (``-e .``), so the package and its data install."""
+    assert not (REPO / "binder").exists() and not (REPO / ".binder").exists()
+    import yaml
+
+    deps = yaml.safe_load((REPO / "environment.yml").read_text())["dependencies"]
+    (pip,) = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
+    assert "-e ." in pip
+    assert "pip" in deps and "python=3.11" in deps

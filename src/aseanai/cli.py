@@ -1,4 +1,4 @@
-"""Command line: ``aseanai validate``, ``summary``, ``build``, ``figures`` and ``dictionary``.
+"""Command line: ``aseanai validate``, ``summary``, ``build``, ``lessons``, ``figures`` and ``dictionary``.
 
 A thin layer over the library: each command calls one public function.
 """
@@ -7,13 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .datapackage import DATA_ENV, DataError, data_dictionary, display_path, read_package
+from .datapackage import DATA_ENV, DataError, data_dictionary, display_path, read_package, repo_root
 from .validate import load_all, validate
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", metavar="DIR",
-                   help=f"data directory (default: ${DATA_ENV}, else the repository's data/)")
+                   help=f"data directory (default: ${DATA_ENV}, else the data bundled with the package: "
+                        "the repository's data/ in a clone)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="execute every notebook, ignoring the cache of executed notebooks")
     p.add_argument("notebooks", nargs="*", help="notebook files (default: every notebook in notebooks/)")
     _add_data_dir(p)
+    p = sub.add_parser("lessons", help="write a class set into DIR: student edition, teacher's edition, figures "
+                                        "(executes the notebooks)")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder, or one this command wrote before")
+    p.add_argument("notebooks", nargs="*", metavar="LESSON",
+                   help="lessons to include, by name (02_data_centres) or path (default: every lesson)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks executed in parallel (default: one per core)")
+    _add_data_dir(p)
     sub.add_parser("figures", help="print the list of figures and tables (Markdown) found in the notebooks")
     p = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from datapackage.json")
     _add_data_dir(p)
@@ -45,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             return _summary(args.data_dir)
         if args.command == "build":
             return _build(args)
+        if args.command == "lessons":
+            return _lessons(args)
         if args.command == "figures":
             from .notebooks import figure_table
 
@@ -82,6 +93,10 @@ def _build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.update_notebooks and repo_root() is None:
+        print("--update-notebooks writes into the notebooks/ of a clone; this aseanai is an installed package",
+              file=sys.stderr)
+        return 2
     try:
         report = build(args.out, jobs=args.jobs, update_notebooks=args.update_notebooks,
                        data_dir=args.data_dir, notebooks=args.notebooks or None, force=args.force)
@@ -89,6 +104,28 @@ def _build(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     print("\n".join(summary_lines(report)))
+    return 0
+
+
+def _lessons(args) -> int:
+    from .build import BuildError
+    from .classset import ClassSetError, write_class_set
+
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        done = write_class_set(args.dir, notebooks=args.notebooks or None, data_dir=args.data_dir, jobs=args.jobs)
+    except ClassSetError as exc:
+        print(f"aseanai lessons: {exc}", file=sys.stderr)
+        return 2
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"class set written in {done.seconds:.1f} s to {done.out}\n"
+          f"  student/  {len(done.student)} notebooks (solutions and checks removed, outputs cleared)\n"
+          f"  teacher/  {len(done.teacher)} notebooks (with outputs, solutions collapsed)\n"
+          f"  figures/  {len(done.figures)} figures as PNG")
     return 0
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-__all__ = ["DataError", "Problem", "Field", "Resource", "Package", "data_dir", "read_package"]
+__all__ = ["DataError", "Problem", "Field", "Resource", "Package", "data_dir", "bundled_data_dir", "read_package"]
 
 #: Environment variable naming the data directory (after ``--data-dir``).
 DATA_ENV = "ASEANAI_DATA"
@@ -128,19 +128,79 @@ class Package:
         return self.root / resource.path
 
 
-def repo_data_dir() -> Path:
-    """The ``data/`` folder of the repository this package was installed from."""
-    return Path(__file__).resolve().parents[2] / "data"
+def repo_root() -> Path | None:
+    """The repository this package runs from (a clone or an editable install), or ``None`` for a wheel.
+
+    A checkout is recognised by its ``pyproject.toml`` and ``data/datapackage.json``
+    two levels above this module (``src/aseanai/``); an installed wheel has neither.
+    """
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "data" / DESCRIPTOR).is_file():
+        return root
+    return None
+
+
+def packaged_dir(name: str) -> Path:
+    """A folder the wheel carries inside the package (``_data``, ``_lessons``), read with importlib.resources.
+
+    A wheel installs as plain files, so the resource is a real folder; should the
+    package ever be imported from a zip, the folder is extracted once for the
+    life of the process.
+    """
+    import importlib.resources as resources
+
+    res = resources.files("aseanai").joinpath(name)
+    if isinstance(res, Path):
+        return res
+    import atexit
+    from contextlib import ExitStack
+
+    stack = ExitStack()
+    atexit.register(stack.close)
+    return Path(stack.enter_context(resources.as_file(res)))
+
+
+def bundled_data_dir() -> Path:
+    """The curated data that come with the package.
+
+    In a clone or an editable install: the repository's ``data/``. In an
+    installed wheel: the copy the wheel carries, ``aseanai/_data/``.
+
+    Examples
+    --------
+    >>> (bundled_data_dir() / "datapackage.json").is_file()
+    True
+    """
+    root = repo_root()
+    return root / "data" if root is not None else packaged_dir("_data")
+
+
+#: Kept for callers that used it: the bundled data folder, wherever the package is installed.
+repo_data_dir = bundled_data_dir
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:
-    """Resolve the data directory: ``path``, else ``$ASEANAI_DATA``, else the repo's ``data/``."""
+    """Resolve the data directory: ``path``, else ``$ASEANAI_DATA``, else the bundled data.
+
+    Examples
+    --------
+    >>> data_dir("elsewhere").name
+    'elsewhere'
+    """
+    return _resolve(path)[0]
+
+
+def _resolve(path: str | os.PathLike | None) -> tuple[Path, str]:
+    """The data directory and where it came from, as a phrase for messages about it."""
     if path is not None:
-        return Path(path)
+        return Path(path), "given as --data-dir"
     env = os.environ.get(DATA_ENV)
     if env:
-        return Path(env)
-    return repo_data_dir()
+        return Path(env), f"from the environment variable {DATA_ENV}; unset it or point it at a data folder"
+    if repo_root() is not None:
+        return bundled_data_dir(), "of the repository"
+    return bundled_data_dir(), (f"bundled with the installed package; reinstall aseanai, or set {DATA_ENV} "
+                                "or --data-dir to a data folder")
 
 
 def display_path(path: Path) -> str:
@@ -162,15 +222,16 @@ def read_package(path: str | os.PathLike | None = None) -> Package:
     DataError
         If the directory or descriptor is missing or is not valid JSON.
     """
-    root = data_dir(path)
+    root, origin = _resolve(path)
     desc_path = root / DESCRIPTOR
     shown = display_path(desc_path)
     if not root.is_dir():
-        raise DataError([Problem(display_path(root), 0, "*", "data directory not found")])
+        raise DataError([Problem(display_path(root), 0, "*", f"data directory not found ({origin})")])
     try:
         stat = desc_path.stat()
     except FileNotFoundError:
-        raise DataError([Problem(shown, 0, "*", "file not found (every data directory needs one)")]) from None
+        raise DataError([Problem(shown, 0, "*", f"file not found (every data directory needs one; "
+                                                f"data directory {origin})")]) from None
     key = (str(desc_path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key in _CACHE:
         return _CACHE[key]

@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .datapackage import repo_data_dir
+from .datapackage import packaged_dir, repo_root
 
 __all__ = ["notebook_dir", "notebook_paths", "README_FIGURES", "SAVE_CALL", "figure_index", "figure_table",
            "copy_readme_figures"]
@@ -25,7 +25,15 @@ _VOLATILE_CELL_KEYS = ("execution", "collapsed", "scrolled")
 
 
 def notebook_dir() -> Path:
-    return repo_data_dir().parent / "notebooks"
+    """The lessons: the repository's ``notebooks/`` in a clone or an editable install, else ``aseanai/_lessons/``.
+
+    Examples
+    --------
+    >>> [p.name for p in notebook_paths()][:1]
+    ['00_overview.ipynb']
+    """
+    root = repo_root()
+    return root / "notebooks" if root is not None else packaged_dir("_lessons")
 
 
 #: A lesson's file name: two digits, an optional letter for its "going further" part, a name.
@@ -52,7 +60,10 @@ def copy_readme_figures(src: Path | None = None) -> list[Path]:
         from .plot import figures_dir
 
         src = figures_dir()
-    dest = repo_data_dir().parent / "docs" / "figures"
+    root = repo_root()
+    if root is None:
+        raise RuntimeError("the README's figures live in a clone of the repository; this is an installed package")
+    dest = root / "docs" / "figures"
     dest.mkdir(parents=True, exist_ok=True)
     out = []
     for name in README_FIGURES:

@@ -777,8 +777,8 @@ FIGURES_DIR: Path | None = None
 
 
 def figures_dir() -> Path:
-    """The folder :func:`save` writes to by default: the repository's ``build/figures`` (ignored by git),
-    unless :func:`set_figures_dir` chose another.
+    """The folder :func:`save` writes to by default: ``build/figures`` in the repository (ignored by git), or in
+    the working folder for an installed wheel, unless :func:`set_figures_dir` chose another.
 
     Returns
     -------
@@ -792,9 +792,10 @@ def figures_dir() -> Path:
     """
     if FIGURES_DIR is not None:
         return FIGURES_DIR
-    from .datapackage import repo_data_dir
+    from .datapackage import repo_root
 
-    return repo_data_dir().parent / "build" / "figures"
+    root = repo_root()
+    return (root if root is not None else Path.cwd()) / "build" / "figures"
 
 
 def set_figures_dir(path: str | os.PathLike | None) -> Path:
