@@ -162,6 +162,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_the_rest_still_run(tmp_pa
     out = tmp_path / "build"
     out.mkdir()
     (out / "index.html").write_text("previous report")
+    (out / ".aseanai-report").write_text("aseanai report format 1\n")  # an earlier build's report
     log = io.StringIO()
     with pytest.raises(BuildError) as info:
         build(out, notebooks=[good, nbdir / "09_broken.ipynb"], jobs=2, stream=log)

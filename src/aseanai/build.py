@@ -36,14 +36,103 @@ from .datapackage import DataError, data_dir as resolve_data_dir
 from .execute import NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest
 from .notebooks import copy_readme_figures, notebook_paths
 
-__all__ = ["BuildError", "NotebookFailure", "Result", "Report", "build", "cache_dir_for", "summary_lines"]
+__all__ = ["BuildError", "OutputRefused", "NotebookFailure", "Result", "Report", "build", "cache_dir_for",
+           "check_output", "summary_lines", "MARKER"]
 
 #: The cache folder's name, made beside the output folder.
 CACHE_NAME = ".aseanai-cache"
+#: The file that marks a folder as a report this program wrote, and the report format it holds.
+MARKER = ".aseanai-report"
+REPORT_FORMAT = 1
 
 
 class BuildError(RuntimeError):
     """The build could not run or finish; the message says why, without a traceback."""
+
+
+class OutputRefused(BuildError):
+    """The output folder names something the build did not make; nothing was touched (``aseanai build`` exits 2)."""
+
+
+def _protected(data_path) -> dict[Path, str]:
+    """Folders a report may never replace, whatever they hold."""
+    from .datapackage import repo_root
+    from .notebooks import notebook_dir
+
+    places = {Path.home(): "your home folder", Path(data_path): "the data folder", notebook_dir(): "the notebooks folder",
+              Path(Path.cwd().anchor): "the root of the file system", Path.cwd(): "the current folder"}
+    root = repo_root()
+    if root is not None:
+        places.update({root: "the repository's root", root / "data": "the repository's data folder",
+                       root / "notebooks": "the repository's notebooks folder", root / "src": "the library's source"})
+    out = {}
+    for path, what in places.items():
+        try:
+            out[path.resolve()] = what
+        except OSError:
+            continue
+    return out
+
+
+def check_output(out: str | os.PathLike, data_path=None) -> Path:
+    """Refuse an output folder that the build did not make, before anything is written.
+
+    The build replaces ``out`` whole, so it may only be a folder that does not
+    exist yet, an empty folder, or a report an earlier build wrote (it carries the
+    :data:`MARKER` file). Everything else is refused and left as it is: a file, a
+    folder with other content, the repository's root, ``data/``, ``notebooks/``,
+    the home folder.
+
+    Returns
+    -------
+    Path
+        ``out``, absolute.
+
+    Raises
+    ------
+    OutputRefused
+        With a message that says what ``out`` is and what to do instead.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_output(Path(tempfile.mkdtemp()) / "report").name
+    'report'
+    """
+    from .datapackage import data_dir as resolve
+
+    path = Path(out).absolute()
+    shown = str(out)
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise OutputRefused(f"--out {shown}: cannot be resolved ({exc}); choose a new folder, e.g. --out build") from None
+    what = _protected(data_path if data_path is not None else resolve()).get(real)
+    if what is not None:
+        raise OutputRefused(f"--out {shown} is {what}: a report replaces its output folder whole, so it is never "
+                            "written there. Choose a new folder, e.g. --out build")
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise OutputRefused(f"--out {shown} is a file, not a folder: the build never replaces it. "
+                            "Choose a new folder, e.g. --out build")
+    if path.is_dir():
+        try:
+            entries = [e.name for e in path.iterdir()]
+        except OSError as exc:
+            raise OutputRefused(f"--out {shown}: cannot be read ({exc.strerror or exc})") from None
+        if entries and not _is_report(path):
+            raise OutputRefused(
+                f"--out {shown} holds {len(entries)} file(s) or folder(s) that no aseanai build wrote (it has no "
+                f"{MARKER} file), e.g. {sorted(entries)[0]!r}. The build replaces its output folder whole, so it "
+                "writes only into a new or empty folder or over an earlier report. Choose another folder, or remove "
+                "this one yourself if it is an old report.")
+    return path
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        return (path / MARKER).read_text(encoding="utf-8").startswith("aseanai report format ")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 @dataclass
@@ -78,6 +167,7 @@ def _write_outputs(tmp: Path, results: list[Result], data, stamp: str) -> None:
 
     for sub in ("notebooks", "html", "handouts", "student"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
+    (tmp / MARKER).write_text(f"aseanai report format {REPORT_FORMAT}\n", encoding="utf-8")
     for r in results:
         shutil.copytree(r.folder / "report", tmp, dirs_exist_ok=True)
         copy_figures(r.folder / "figures", tmp / "figures")
@@ -162,6 +252,9 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
     ------
     DataError
         If the data do not validate (before any kernel starts).
+    OutputRefused
+        If ``out`` is not a new or empty folder or an earlier report (see
+        :func:`check_output`); nothing is touched.
     BuildError
         If the output folder cannot be written, or a notebook fails (the
         message names the notebook and the cell; the previous build is kept).
@@ -169,7 +262,7 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
     stream = stream or sys.stdout
     started = time.perf_counter()
     data_path = resolve_data_dir(data_dir)
-    out = Path(out).absolute()
+    out = check_output(out, data_path)  # before anything is read, run or written
     cache = Path(cache_dir).absolute() if cache_dir is not None else cache_dir_for(out)
     nb_paths = [Path(p) for p in notebooks] if notebooks else notebook_paths()
     if not nb_paths:

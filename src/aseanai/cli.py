@@ -88,7 +88,7 @@ def _build(args) -> int:
     # compiles an Earley parser for RFC 3987 at import: about 4 s, more than a rebuild from the cache.
     # The build checks no IRI formats, so this process does without that optional format checker.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-    from .build import BuildError, build, summary_lines
+    from .build import BuildError, OutputRefused, build, summary_lines
 
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
@@ -100,6 +100,9 @@ def _build(args) -> int:
     try:
         report = build(args.out, jobs=args.jobs, update_notebooks=args.update_notebooks,
                        data_dir=args.data_dir, notebooks=args.notebooks or None, force=args.force)
+    except OutputRefused as exc:  # nothing was touched
+        print(exc, file=sys.stderr)
+        return 2
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
