@@ -184,6 +184,11 @@ def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (RuntimeError, OSError):  # a symlink loop cannot be resolved
+        try:
+            return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
     except ValueError:
         return str(path)
 
@@ -266,12 +271,13 @@ def _json_kind(x) -> str:
 class _Lines:
     """Line numbers in the descriptor's text (JSON keeps none), found by searching for names."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], end: int | None = None):
         self.lines = lines
+        self.end = len(lines) if end is None else end  # search no further (the next table's first line)
 
     def find(self, pattern: str, start: int = 0) -> int:
         rx = re.compile(pattern)
-        for n in range(start, len(self.lines)):
+        for n in range(start, min(self.end, len(self.lines))):
             if rx.search(self.lines[n]):
                 return n + 1
         return 0
@@ -300,21 +306,22 @@ def _against_contract(root: Path, descriptor: dict, lines: list[str], shown: str
                 if given is not None else "missing (the list of tables)")
         given = []
     for i, res in enumerate(given):
-        line = at.find(r"^\s*\{", res_line) if i == 0 else 0
         if not isinstance(res, dict):
             problem(res_line, f"resources[{i}]", f"must be an object {{...}}, not {_json_kind(res)}")
             continue
         name = res.get("name")
         if not isinstance(name, str) or not name:
-            where = at.find(re.escape(json.dumps(res["path"])), res_line) if isinstance(res.get("path"), str) else line
+            where = at.find(re.escape(json.dumps(res["path"])), res_line) if isinstance(res.get("path"), str) else 0
             problem(where or res_line, f"resources[{i}].name", "missing: every table needs a \"name\"")
             continue
         by_name[name] = (res, at.name(name, res_line - 1) or res_line)
 
+    starts = sorted(line for _res, line in by_name.values())
     resources = []
     for spec in contract["resources"]:
         name = spec["name"]
         res, line = by_name.pop(name, (None, res_line))
+        at = _Lines(lines, end=next((s - 1 for s in starts if s > line), None))
         here = f"resources[{name}]"
         if res is None:
             problem(res_line, here, f"table missing from the descriptor (the library's contract requires "
@@ -329,6 +336,7 @@ def _against_contract(root: Path, descriptor: dict, lines: list[str], shown: str
         docs = _check_fields(spec, schema, line, at, here, problem)
         _check_keys(spec, schema, line, at, here, problem)
         resources.append(_resource(spec, res, docs, at.key("path", line - 1) if res else 0))
+    at = _Lines(lines)
     for name, (_res, line) in by_name.items():
         problem(line, f"resources[{name}]", "table not in the library's contract (aseanai/contract/datapackage.json)")
     rules = {k: v for k, v in contract.items() if k.startswith("x-")}
