@@ -363,24 +363,24 @@ def _check_status(t: RawTable, rule: dict, sources: RawTable | None) -> None:
             continue
         date, ok = t.stripped(column), t.usable(column)
         if event.get("required"):
-            t.problem([r for r in mine if date[r] == "" and not t.bad.get(column, np.zeros(len(t.lines), bool))[r]],
-                      column, f"required when {rule['field']} is {value!r}: when did it happen?")
-        for r in mine:
-            if not ok[r]:
-                continue
-            if has_as_of[r] and as_of[r] < date[r]:
-                t.problem([r], rule["asOf"], f"earlier than the {column} it confirms ({rule['asOf']} {as_of[r]} < "
-                                             f"{column} {date[r]}): a status cannot be known before the event")
-            if date[r] > today:
-                t.problem([r], column, f"{rule['field']} is {value!r} but the date is after today ({today}) "
-                                       f"({found(date[r])})")
-            if dated is not None:
-                ids = [s.strip() for s in t.stripped(rule["sources"])[r].split(";") if s.strip()]
-                dates = [dated.get(s) for s in ids if s in dated]
-                if dates and all(d is not None and d < date[r] for d in dates):
-                    t.problem([r], rule["sources"], f"{rule['field']} {value!r} on {date[r]} is backed only by "
-                                                    f"sources dated before it (latest {max(dates).replace('-99', '')}); cite one that "
-                                                    f"reports the event")
+            reported = t.bad.get(column, np.zeros(len(t.lines), bool))
+            t.problem(mine[(date[mine] == "") & ~reported[mine]], column,
+                      f"required when {rule['field']} is {value!r}: when did it happen?")
+        rows = mine[ok[mine]]
+        early = rows[has_as_of[rows] & (as_of[rows] < date[rows])]  # ISO dates sort as text
+        t.problem(early, rule["asOf"], lambda r: f"earlier than the {column} it confirms ({rule['asOf']} {as_of[r]} "
+                                                 f"< {column} {date[r]}): a status cannot be known before the event")
+        t.problem(rows[date[rows] > today], column,
+                  lambda r: f"{rule['field']} is {value!r} but the date is after today ({today}) ({found(date[r])})")
+        if dated is None:
+            continue
+        cited = t.stripped(rule["sources"])
+        for r in rows:
+            dates = [dated.get(s.strip()) for s in cited[r].split(";") if s.strip() in dated]
+            if dates and all(d is not None and d < date[r] for d in dates):
+                latest = max(dates).replace("-99", "")
+                t.problem([r], rule["sources"], f"{rule['field']} {value!r} on {date[r]} is backed only by sources "
+                                                f"dated before it (latest {latest}); cite one that reports the event")
 
 
 def _source_dates(sources: RawTable) -> dict[str, str | None]:
