@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .datapackage import DataError, data_dir as resolve_data_dir
+from .datapackage import data_dir as resolve_data_dir
 from .execute import NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest
 from .notebooks import copy_readme_figures, notebook_paths
 
@@ -283,12 +283,9 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
             progress.close()
             return Report(out, time.perf_counter() - started, results)
 
-    from .validate import load_all, validate
+    from .checks import load_all
 
-    problems = validate(data_path)
-    if problems:
-        raise DataError(problems)
-    data = load_all(data_path)
+    data = load_all(data_path)  # validates once: a DataError lists every problem, before any kernel starts
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _recover(out)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from .checks import load_all
 from .datapackage import DATA_ENV, DataError, data_dictionary, display_path, read_package, repo_root
-from .validate import load_all, validate
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -73,12 +74,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(data_dir) -> int:
-    problems = validate(data_dir)
-    if problems:
-        print(DataError(problems), file=sys.stderr)
-        return 1
+    tables = load_all(data_dir)  # one pass: a DataError lists every problem (printed by main)
     pkg = read_package(data_dir)
-    rows = sum(len(t) for t in load_all(data_dir).values())
+    rows = sum(len(t) for t in tables.values())
     print(f"ok: {len(pkg.names)} datasets, {rows} rows in {display_path(pkg.root)}: no problems found")
     return 0
 
@@ -93,6 +91,11 @@ def _build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
+    missing = [f"{nb}: {'is a folder, not a notebook' if Path(nb).is_dir() else 'notebook not found'}"
+               for nb in args.notebooks if not Path(nb).is_file()]
+    if missing:
+        print("\n".join(missing), file=sys.stderr)
+        return 1
     if args.update_notebooks and repo_root() is None:
         print("--update-notebooks writes into the notebooks/ of a clone; this aseanai is an installed package",
               file=sys.stderr)

@@ -1,17 +1,30 @@
-"""Read ``datapackage.json``: where the data live and what each table holds.
+"""The data contract and a data folder's ``datapackage.json``.
 
-The descriptor is the single record of the data contract. Everything else in
-the library (dtypes, checks, the CLI summary) is derived from it.
+The contract (which tables and columns must exist, their types, constraints,
+keys and domain rules) belongs to the library: it ships as
+``aseanai/contract/datapackage.json``. A data folder's own descriptor must
+carry every table, column, constraint and key of the contract; it may add
+documentation (titles, descriptions, units) but cannot weaken the contract.
+Checks and dtypes always come from the contract, so deleting a table from a
+data folder's descriptor cannot switch its checks off.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-__all__ = ["DataError", "Problem", "Field", "Resource", "Package", "data_dir", "bundled_data_dir", "read_package"]
+__all__ = ["DataError", "Problem", "Field", "Resource", "Package", "data_dir", "bundled_data_dir", "read_package",
+           "read_contract", "describe_os_error", "found"]
+
+#: The library's own copy of the schema.
+CONTRACT = Path(__file__).resolve().parent / "contract" / "datapackage.json"
+#: At most this many problems per file are printed; the rest are counted.
+SHOWN_PER_FILE = 50
 
 #: Environment variable naming the data directory (after ``--data-dir``).
 DATA_ENV = "ASEANAI_DATA"
@@ -45,12 +58,29 @@ class DataError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=_problem_order)
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the data:"
-        super().__init__("\n".join([head, *map(str, self.problems)]))
+        lines = [f"{n} problem{'s' if n != 1 else ''} in the data:"]
+        per_file: dict[str, int] = {}
+        for p in self.problems:
+            per_file[p.file] = per_file.get(p.file, 0) + 1
+            if per_file[p.file] <= SHOWN_PER_FILE:
+                lines.append(str(p))
+        for file, count in per_file.items():
+            if count > SHOWN_PER_FILE:
+                lines.append(f"{file}: ... and {count - SHOWN_PER_FILE} more problems in this file "
+                             f"({count} in all, the first {SHOWN_PER_FILE} shown above)")
+        super().__init__("\n".join(lines))
 
 
 def _problem_order(p: Problem):
     return (p.file, p.line, p.column, p.message)
+
+
+def found(value) -> str:
+    """``found '...'``: a value from the data as quoted in a message (cut at 60 characters)."""
+    value = str(value)
+    if len(value) > 60:
+        value = value[:57] + "..."
+    return f"found {value!r}"
 
 
 @dataclass(frozen=True)
@@ -63,6 +93,9 @@ class Field:
     constraints: dict = field(default_factory=dict, hash=False, compare=False)
     unit: str | None = None
     delimiter: str = ";"
+    true_values: tuple[str, ...] = ("true", "True", "TRUE", "1")
+    false_values: tuple[str, ...] = ("false", "False", "FALSE", "0")
+    rules: dict = field(default_factory=dict, hash=False, compare=False)  # the contract's x- properties
 
     @property
     def required(self) -> bool:
@@ -91,6 +124,8 @@ class Resource:
     foreign_keys: tuple[ForeignKey, ...]
     title: str = ""
     descriptor_line: int = 0
+    description: str = ""
+    rules: dict = field(default_factory=dict, hash=False, compare=False)  # the contract's x- properties
 
     @cached_property
     def field_map(self) -> dict[str, Field]:
@@ -108,6 +143,8 @@ class Package:
     root: Path
     descriptor: dict
     resources: tuple[Resource, ...]
+    problems: tuple[Problem, ...] = ()  # where the descriptor departs from the contract
+    rules: dict = field(default_factory=dict, hash=False, compare=False)  # the contract's package-level x- rules
 
     @cached_property
     def by_name(self) -> dict[str, Resource]:
@@ -207,35 +244,70 @@ def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (RuntimeError, OSError):  # a symlink loop cannot be resolved
+        try:
+            return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
     except ValueError:
         return str(path)
 
 
-_CACHE: dict[tuple[str, int, int], Package] = {}
+_CACHE: dict[tuple, object] = {}
+
+
+def read_contract() -> dict:
+    """The library's data contract (``aseanai/contract/datapackage.json``), parsed once."""
+    key = ("contract", str(CONTRACT))
+    if key not in _CACHE:
+        _CACHE[key] = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    return _CACHE[key]
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    """What went wrong, in a curator's words rather than Python's."""
+    if exc.errno == errno.ELOOP:
+        return "symlink loop (the link points back at itself)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (cannot read the file)"
+    if exc.errno == errno.EISDIR or path.is_dir():
+        return "is a folder, not a file"
+    if exc.errno == errno.ENOENT:
+        return "file not found"
+    return f"cannot read the file ({exc.strerror or exc})"
 
 
 def read_package(path: str | os.PathLike | None = None) -> Package:
-    """Parse ``datapackage.json`` in the data directory.
+    """The contract's tables, with the documentation of the data folder's ``datapackage.json``.
+
+    Where the descriptor departs from the contract (a table, column,
+    constraint or key missing or changed), the problems are in ``.problems``;
+    :func:`aseanai.validate` reports them and loading refuses the data.
 
     Raises
     ------
     DataError
-        If the directory or descriptor is missing or is not valid JSON.
+        If the directory or descriptor is missing, unreadable or not valid JSON.
     """
     root, origin = _resolve(path)
     desc_path = root / DESCRIPTOR
     shown = display_path(desc_path)
     if not root.is_dir():
-        raise DataError([Problem(display_path(root), 0, "*", f"data directory not found ({origin})")])
+        why = "symlink loop" if root.is_symlink() and not root.exists() else f"data directory not found ({origin})"
+        raise DataError([Problem(display_path(root), 0, "*", why)])
     try:
         stat = desc_path.stat()
+        if desc_path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory")
+        key = (str(desc_path.resolve()), stat.st_mtime_ns, stat.st_size)
+        if key in _CACHE:
+            return _CACHE[key]
+        raw = desc_path.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(shown, 0, "*", f"file not found (every data directory needs one; "
                                                 f"data directory {origin})")]) from None
-    key = (str(desc_path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key in _CACHE:
-        return _CACHE[key]
-    raw = desc_path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(shown, 0, "*", describe_os_error(exc, desc_path))]) from None
     try:
         text = raw.decode("utf-8-sig")
         descriptor = json.loads(text)
@@ -244,55 +316,219 @@ def read_package(path: str | os.PathLike | None = None) -> Package:
         raise DataError([Problem(shown, line, "*", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]) from None
     except json.JSONDecodeError as exc:
         raise DataError([Problem(shown, exc.lineno, "*", f"not valid JSON ({exc.msg}, column {exc.colno})")]) from None
-    lines = text.splitlines()
-    resources = []
-    for res in descriptor.get("resources", []):
-        schema = res.get("schema", {})
-        fields = tuple(
-            Field(
-                name=f["name"],
-                type=f.get("type", "string"),
-                description=f.get("description", ""),
-                constraints=f.get("constraints", {}),
-                unit=f.get("unit"),
-                delimiter=f.get("delimiter", ";"),
-            )
-            for f in schema.get("fields", [])
-        )
-        pk = schema.get("primaryKey", [])
-        fks = tuple(
-            ForeignKey(
-                tuple(_as_list(fk["fields"])),
-                fk["reference"].get("resource") or res["name"],
-                tuple(_as_list(fk["reference"]["fields"])),
-            )
-            for fk in schema.get("foreignKeys", [])
-        )
-        resources.append(
-            Resource(
-                name=res["name"],
-                path=res["path"],
-                fields=fields,
-                primary_key=tuple(_as_list(pk)),
-                foreign_keys=fks,
-                title=res.get("title", ""),
-                descriptor_line=_find_line(lines, f'"path": "{res["path"]}"'),
-            )
-        )
-    pkg = Package(root=root, descriptor=descriptor, resources=tuple(resources))
+    if not isinstance(descriptor, dict):
+        raise DataError([Problem(shown, 1, "*", f"the top level must be an object {{...}} with \"resources\", "
+                                                f"not {_json_kind(descriptor)}")])
+    pkg = _against_contract(root, descriptor, text.splitlines(), shown)
     _CACHE[key] = pkg
     return pkg
 
 
+def _json_kind(x) -> str:
+    return {list: "an array [...]", dict: "an object {...}", str: "a string", bool: "true or false",
+            type(None): "null"}.get(type(x), "a number")
+
+
+class _Lines:
+    """Line numbers in the descriptor's text (JSON keeps none), found by searching for names."""
+
+    def __init__(self, lines: list[str], end: int | None = None):
+        self.lines = lines
+        self.end = len(lines) if end is None else end  # search no further (the next table's first line)
+
+    def find(self, pattern: str, start: int = 0) -> int:
+        rx = re.compile(pattern)
+        for n in range(start, min(self.end, len(self.lines))):
+            if rx.search(self.lines[n]):
+                return n + 1
+        return 0
+
+    def name(self, name: str, start: int = 0) -> int:
+        return self.find(r'"name"\s*:\s*' + re.escape(json.dumps(name)), start)
+
+    def key(self, key: str, start: int = 0) -> int:
+        return self.find(re.escape(json.dumps(key)) + r"\s*:", start)
+
+
+def _against_contract(root: Path, descriptor: dict, lines: list[str], shown: str) -> Package:
+    """Build the package from the contract, and list where the descriptor departs from it."""
+    contract = read_contract()
+    at = _Lines(lines)
+    problems: list[Problem] = []
+
+    def problem(line: int, column: str, message: str) -> None:
+        problems.append(Problem(shown, line or 1, column, message))
+
+    given = descriptor.get("resources")
+    res_line = at.key("resources") or 1
+    by_name: dict[str, tuple[dict, int]] = {}
+    if not isinstance(given, list):
+        problem(res_line, "resources", f"must be an array [...] of tables, not {_json_kind(given)}"
+                if given is not None else "missing (the list of tables)")
+        given = []
+    for i, res in enumerate(given):
+        if not isinstance(res, dict):
+            problem(res_line, f"resources[{i}]", f"must be an object {{...}}, not {_json_kind(res)}")
+            continue
+        name = res.get("name")
+        if not isinstance(name, str) or not name:
+            where = at.find(re.escape(json.dumps(res["path"])), res_line) if isinstance(res.get("path"), str) else 0
+            problem(where or res_line, f"resources[{i}].name", "missing: every table needs a \"name\"")
+            continue
+        by_name[name] = (res, at.name(name, res_line - 1) or res_line)
+
+    starts = sorted(line for _res, line in by_name.values())
+    resources = []
+    for spec in contract["resources"]:
+        name = spec["name"]
+        res, line = by_name.pop(name, (None, res_line))
+        at = _Lines(lines, end=next((s - 1 for s in starts if s > line), None))
+        here = f"resources[{name}]"
+        if res is None:
+            problem(res_line, here, f"table missing from the descriptor (the library's contract requires "
+                                    f"{name}, in {spec['path']})")
+            res = {}
+        elif res.get("path") != spec["path"]:
+            problem(line, f"{here}.path", f"must be {spec['path']!r} as in the library's contract "
+                                          f"({found(res.get('path'))})")
+        schema = res.get("schema") if isinstance(res.get("schema"), dict) else {}
+        if res and not isinstance(res.get("schema"), dict):
+            problem(line, f"{here}.schema", "missing or not an object {...} (the table's fields and keys)")
+        docs = _check_fields(spec, schema, line, at, here, problem)
+        _check_keys(spec, schema, line, at, here, problem)
+        resources.append(_resource(spec, res, docs, at.key("path", line - 1) if res else 0))
+    at = _Lines(lines)
+    for name, (_res, line) in by_name.items():
+        problem(line, f"resources[{name}]", "table not in the library's contract (aseanai/contract/datapackage.json)")
+    rules = {k: v for k, v in contract.items() if k.startswith("x-")}
+    return Package(root=root, descriptor=descriptor, resources=tuple(resources), problems=tuple(problems),
+                   rules=rules)
+
+
+_STANDARD = ("type", "constraints", "format", "trueValues", "falseValues", "delimiter")
+
+
+def _check_fields(spec: dict, schema: dict, line: int, at: _Lines, here: str, problem) -> dict:
+    """Compare the descriptor's fields with the contract's; return {name: descriptor field} for documentation."""
+    given = schema.get("fields", [])
+    docs: dict[str, dict] = {}
+    if not isinstance(given, list):
+        problem(at.key("fields", line - 1) or line, f"{here}.schema.fields",
+                f"must be an array [...] of fields, not {_json_kind(given)}")
+        given = []
+    for i, f in enumerate(given):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f.get("name"):
+            problem(at.key("fields", line - 1) or line, f"{here}.schema.fields[{i}]",
+                    "field without a \"name\"" if isinstance(f, dict) else f"must be an object, not {_json_kind(f)}")
+            continue
+        docs[f["name"]] = f
+    wanted = [f["name"] for f in spec["schema"]["fields"]]
+    for f in spec["schema"]["fields"]:
+        name = f["name"]
+        mine = docs.get(name)
+        column = f"{here}.schema.fields[{name}]"
+        if mine is None:
+            if schema:
+                problem(at.key("fields", line - 1) or line, column,
+                        f"column missing from the descriptor (the library's contract requires it: {f['type']})")
+            continue
+        fline = at.name(name, line - 1) or line
+        pattern = (mine.get("constraints") or {}).get("pattern") if isinstance(mine.get("constraints"), dict) else None
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problem(fline, f"{column}.constraints.pattern",
+                        f"not a valid regular expression ({exc}) ({found(pattern)})")
+                continue
+        for key in _STANDARD:
+            default = {"type": "string", "constraints": {}}.get(key)
+            theirs, ours = mine.get(key, default), f.get(key, default)
+            if key in ("trueValues", "falseValues", "delimiter") and key not in mine:
+                continue  # the contract's value applies
+            if key == "constraints" and isinstance(theirs, dict):
+                for c in sorted(set(ours) | set(theirs)):
+                    if c not in theirs:
+                        problem(fline, f"{column}.constraints.{c}",
+                                f"missing: the library's contract requires {c} = {json.dumps(ours[c])}")
+                    elif c not in ours:
+                        problem(fline, f"{column}.constraints.{c}",
+                                f"not in the library's contract, which the descriptor cannot change "
+                                f"({found(json.dumps(theirs[c]))})")
+                    elif theirs[c] != ours[c]:
+                        problem(fline, f"{column}.constraints.{c}",
+                                f"must be {json.dumps(ours[c])} as in the library's contract "
+                                f"({found(json.dumps(theirs[c]))})")
+            elif theirs != ours:
+                problem(fline, f"{column}.{key}", f"must be {json.dumps(ours)} as in the library's contract "
+                                                  f"({found(json.dumps(theirs))})")
+    extra = [n for n in docs if n not in wanted]
+    for n in extra:
+        problem(at.name(n, line - 1) or line, f"{here}.schema.fields[{n}]",
+                "column not in the library's contract (aseanai/contract/datapackage.json)")
+    if not extra and [n for n in docs if n in wanted] != [n for n in wanted if n in docs]:
+        problem(at.key("fields", line - 1) or line, f"{here}.schema.fields",
+                f"columns out of order (the contract has {', '.join(wanted)})")
+    return docs
+
+
+def _keys_of(schema: dict) -> tuple[list, set]:
+    pk = schema.get("primaryKey", [])
+    fks = set()
+    for fk in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys", []), list) else []:
+        try:
+            ref = fk["reference"]
+            fks.add((tuple(_as_list(fk["fields"])), ref.get("resource") or "", tuple(_as_list(ref["fields"]))))
+        except (KeyError, TypeError, AttributeError):
+            fks.add(("?", json.dumps(fk)[:40], ()))
+    return _as_list(pk) if isinstance(pk, (str, list)) else [pk], fks
+
+
+def _check_keys(spec: dict, schema: dict, line: int, at: _Lines, here: str, problem) -> None:
+    if not schema:
+        return
+    pk_ours, fk_ours = _keys_of(spec["schema"])
+    pk_theirs, fk_theirs = _keys_of(schema)
+    if pk_ours != pk_theirs:
+        problem(at.key("primaryKey", line - 1) or line, f"{here}.schema.primaryKey",
+                f"must be {json.dumps(pk_ours)} as in the library's contract ({found(json.dumps(pk_theirs))})")
+    fk_line = at.key("foreignKeys", line - 1) or line
+    for fields, ref, ref_fields in sorted(fk_ours - fk_theirs):
+        target = f"{ref or spec['name']}.{'+'.join(ref_fields)}"
+        problem(fk_line, f"{here}.schema.foreignKeys",
+                f"foreign key {'+'.join(fields)} -> {target} missing (the library's contract requires it)")
+    for fields, ref, ref_fields in sorted(fk_theirs - fk_ours, key=str):
+        problem(fk_line, f"{here}.schema.foreignKeys",
+                f"foreign key {'+'.join(fields)} -> {ref}.{'+'.join(ref_fields)} is not in the library's contract")
+
+
+def _resource(spec: dict, res: dict, docs: dict, path_line: int) -> Resource:
+    schema = spec["schema"]
+
+    def doc(name: str, key: str, default=None):
+        value = docs.get(name, {}).get(key, default)
+        return value if isinstance(value, str) or value is default else default
+
+    fields = tuple(
+        Field(name=f["name"], type=f.get("type", "string"), description=doc(f["name"], "description", ""),
+              constraints=f.get("constraints", {}), unit=doc(f["name"], "unit"),
+              delimiter=f.get("delimiter", ";"),
+              true_values=tuple(f.get("trueValues", Field.true_values)),
+              false_values=tuple(f.get("falseValues", Field.false_values)),
+              rules={k: v for k, v in f.items() if k.startswith("x-")})
+        for f in schema["fields"]
+    )
+    fks = tuple(ForeignKey(tuple(_as_list(fk["fields"])), fk["reference"].get("resource") or spec["name"],
+                           tuple(_as_list(fk["reference"]["fields"]))) for fk in schema.get("foreignKeys", []))
+    text = lambda k: res.get(k) if isinstance(res.get(k), str) else ""  # noqa: E731
+    return Resource(name=spec["name"], path=spec["path"], fields=fields,
+                    primary_key=tuple(_as_list(schema.get("primaryKey", []))), foreign_keys=fks,
+                    title=text("title"), descriptor_line=path_line, description=text("description"),
+                    rules={k: v for k, v in spec.items() if k.startswith("x-")})
+
+
 def _as_list(x) -> list:
     return [x] if isinstance(x, str) else list(x)
-
-
-def _find_line(lines: list[str], needle: str) -> int:
-    for n, line in enumerate(lines, start=1):
-        if needle in line:
-            return n
-    return 0
 
 
 def data_dictionary(pkg: Package) -> str:
@@ -304,8 +540,7 @@ def data_dictionary(pkg: Package) -> str:
     out = []
     for res in pkg.resources:
         key = ", ".join(f"`{k}`" for k in res.primary_key)
-        desc = next((r.get("description", "") for r in pkg.descriptor["resources"] if r["name"] == res.name), "")
-        out += [f"#### `{res.path}`: {res.title}", "", f"{desc} Primary key: {key}.", "",
+        out += [f"#### `{res.path}`: {res.title}", "", f"{res.description} Primary key: {key}.", "",
                 "| column | type | required | description |", "|---|---|---|---|"]
         for f in res.fields:
             text = f.description

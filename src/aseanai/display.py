@@ -111,23 +111,31 @@ def cite(sources: pd.DataFrame, ids, *, limit: int = 4) -> str:
 
 
 def md(text: str):
-    """Show a sentence computed in a cell as Markdown (dollar signs kept literal, not maths).
+    """Show a sentence computed in a cell as Markdown, with every character shown as written.
 
     Notebooks state every number through a cell, so prose with figures is
-    written as an f-string and displayed with this function. ``<``, ``>`` and
-    ``&`` are escaped, so text from the data (an agreement's name, say) shows
-    as text in every HTML page and can never inject markup.
+    written as an f-string and displayed with this function. Text from the
+    data (an agreement's name, a claim's evidence) is inert: ``<``, ``>`` and
+    ``&`` become HTML entities and every other ASCII punctuation mark is
+    backslash-escaped, so no link (``[x](javascript:...)``, ``<data:...>``),
+    emphasis, heading, table or maths can come out of it in the notebook, the
+    HTML page or the handout.
 
     Examples
     --------
     >>> print(md("US$743 m for <b>").data)
     US\\$743 m for &lt;b&gt;
+    >>> print(md("[click](javascript:alert(1))").data)
+    \\[click\\]\\(javascript\\:alert\\(1\\)\\)
     """
     from IPython.display import Markdown
 
-    import html
+    return Markdown("".join(_MD_ESCAPE.get(c, c) for c in str(text)))
 
-    return Markdown(html.escape(text, quote=False).replace("\\$", "$").replace("$", "\\$"))
+
+#: CommonMark lets any ASCII punctuation be backslash-escaped; ``< > &`` become entities instead.
+_MD_ESCAPE = {c: "\\" + c for c in "!\"#$%'()*+,-./:;=?@[\\]^_`{|}~"}
+_MD_ESCAPE.update({"<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
 # ---------------------------------------------------------------- tables for readers

@@ -232,7 +232,8 @@ _WORKER: dict = {}
 
 _WARMUP = """
 import matplotlib, matplotlib.pyplot, pandas, seaborn, aseanai, aseanai.plot, aseanai.metrics
-import aseanai.dimensions, aseanai.display, aseanai.summary, aseanai.lesson
+import aseanai.dimensions, aseanai.display, aseanai.summary, aseanai.lesson, aseanai.partners, aseanai.datacentres
+import aseanai.investment, aseanai.governance
 matplotlib._aseanai_rc = matplotlib.rcParams.copy()
 """
 

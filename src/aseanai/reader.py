@@ -1,6 +1,7 @@
-"""Load the curated CSV files as typed DataFrames.
+"""Read the curated CSV files and load them as typed DataFrames.
 
-Reading happens in two steps. :func:`read_raw` reads a CSV file as text,
+Reading happens in two steps, both driven by the library's contract
+(:func:`aseanai.datapackage.read_contract`). :func:`read_raw` reads a CSV file as text,
 keeps each record's line number and checks the file against its Table Schema
 field by field (required values, types, enums, patterns, bounds, keys).
 :func:`to_frame` then turns the checked text into typed columns: ``string``,
@@ -14,25 +15,26 @@ values rather than with rows times checks.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
 from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .datapackage import DataError, Package, Problem, Resource, display_path, read_package
+from .datapackage import (DataError, Package, Problem, Resource, describe_os_error, display_path, found, read_contract,
+                          read_package)
 
 __all__ = ["load", "read_raw", "to_frame", "RawTable"]
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT_RE = re.compile(r"[+-]?\d+")
 _NUM_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_TRUE = {"true", "True", "TRUE", "1"}
-_FALSE = {"false", "False", "FALSE", "0"}
 _KIND = {"date": "not a valid date (YYYY-MM-DD)", "integer": "not a whole number", "number": "not a number",
-         "boolean": "not true or false", "list": "has an empty item (check the ';' separators)"}
+         "boolean": "not true or false"}
 
 
 @dataclass
@@ -106,26 +108,20 @@ class RawTable:
         return mask
 
 
-def _found(value) -> str:
-    value = str(value)
-    if len(value) > 60:
-        value = value[:57] + "..."
-    return f"found {value!r}"
-
-
 def read_raw(pkg: Package, name: str) -> RawTable:
     """Read one resource as text and check it against its schema."""
     res = pkg.resource(name)
     path = pkg.path(res)
     shown = display_path(path)
     empty = RawTable(res, shown, None, np.array([], dtype=np.int64))
-    if not path.is_file():
-        empty.problems.append(
-            Problem(display_path(pkg.root / "datapackage.json"), res.descriptor_line, f"resources[{name}].path",
-                    f"file not found ({shown})")
-        )
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a directory")
+        raw = path.read_bytes()
+    except OSError as exc:
+        empty.problems.append(Problem(display_path(pkg.root / "datapackage.json"), res.descriptor_line or 1,
+                                      f"resources[{name}].path", f"{describe_os_error(exc, path)} ({shown})"))
         return empty
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -142,7 +138,7 @@ def read_raw(pkg: Package, name: str) -> RawTable:
     try:
         header = next(csv.reader([first_line], strict=True))
     except csv.Error as exc:
-        empty.problems.append(Problem(shown, 1, "*", f"not valid CSV ({exc})"))
+        empty.problems.append(Problem(shown, 1, "*", f"not valid CSV: {_csv_reason(exc)}"))
         return empty
     if _header_problems(header, res, shown, empty.problems):
         return empty
@@ -152,15 +148,49 @@ def read_raw(pkg: Package, name: str) -> RawTable:
         return empty
     frame, lines = parsed
     table = RawTable(res, shown, frame, lines, empty.problems)
+    if frame.empty and res.rules.get("x-minRows", 0) > 0:
+        table.problems.append(Problem(shown, 1, "*", "the table has no rows, only its header "
+                                                     f"(the contract requires at least {res.rules['x-minRows']})"))
     _check_fields(table)
     _check_keys(table)
     return table
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's complaint in a curator's words."""
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return ("a line ends in a bare carriage return (CR, old Mac line endings); "
+                "save the file with LF or CRLF line endings")
+    if "unexpected end of data" in text or "EOF" in text:
+        return "a quote is opened and never closed (check the \" characters)"
+    if "expected after" in text:
+        return "text after a closing quote (a quote inside a quoted field must be doubled: \"\")"
+    if "field larger than field limit" in text:
+        return "a field is longer than the csv limit (an unclosed quote?)"
+    if "line contains NUL" in text or "NUL" in text:
+        return "the line contains a NUL byte (is this a binary file?)"
+    return text
 
 
 def _header_problems(header: list[str], res: Resource, shown: str, problems: list[Problem]) -> bool:
     expected = res.field_names
     if header == expected:
         return False
+    if len(header) == 1 and len(expected) > 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "';'" if ";" in header[0] else "a tab"
+        problems.append(Problem(shown, 1, "*", f"the header is one column: the file seems to use {sep} between "
+                                               f"columns; save it with ',' as the delimiter ({found(header[0])})"))
+        return True
+    if "" in header:
+        for i, c in enumerate(header, 1):
+            if c == "":
+                hint = "a trailing comma at the end of the header?" if i == len(header) else "two commas in a row?"
+                problems.append(Problem(shown, 1, f"field {i}", f"empty column name ({hint})"))
+        named = [c for c in header if c != ""]
+        if named == expected:
+            return True
+        header = named
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     dupes = sorted({c for c in header if header.count(c) > 1})
@@ -170,7 +200,7 @@ def _header_problems(header: list[str], res: Resource, shown: str, problems: lis
         problems.append(Problem(shown, 1, c, "column not in datapackage.json (add it to the schema first)"))
     for c in dupes:
         problems.append(Problem(shown, 1, c, "column appears twice in the header"))
-    if not (missing or unknown or dupes):
+    if not (missing or unknown or dupes or len(header) != len(expected)):
         problems.append(Problem(shown, 1, "*", f"columns out of order (expected {', '.join(expected)})"))
     return True
 
@@ -219,7 +249,7 @@ def _read_exact(text: str, header: list[str], shown: str, problems: list[Problem
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(shown, start, "*", f"not valid CSV ({exc})"))
+            problems.append(Problem(shown, start, "*", f"not valid CSV: {_csv_reason(exc)}"))
             return None
         if not row or (len(row) == 1 and row[0] == "" and width > 1):
             start = reader.line_num + 1
@@ -227,7 +257,7 @@ def _read_exact(text: str, header: list[str], shown: str, problems: list[Problem
         if len(row) != width:
             if len(row) > width:
                 col = f"field {width + 1}"
-                msg = f"row has {len(row)} fields, header has {width}: stray delimiter? ({_found(row[width])})"
+                msg = f"row has {len(row)} fields, header has {width}: stray delimiter? ({found(row[width])})"
             else:
                 col = header[len(row)]
                 msg = f"row has {len(row)} fields, header has {width}: missing value or delimiter"
@@ -261,7 +291,7 @@ def _check_fields(t: RawTable) -> None:
         col = t.column(f.name)
         raw, vals = col.raw, col.values
         spaced = vals != raw
-        t.problem(col.rows(spaced), f.name, lambda r: f"leading or trailing spaces ({_found(t.frame[f.name].iat[r])})")
+        t.problem(col.rows(spaced), f.name, lambda r: f"leading or trailing spaces ({found(t.frame[f.name].iat[r])})")
         present = vals != ""
         bad = np.zeros(len(vals), dtype=bool)
         if f.required:
@@ -269,10 +299,11 @@ def _check_fields(t: RawTable) -> None:
             t.problem(rows, f.name, "required value is empty")
             t.mark(f.name, rows)
         ok = present.copy()
-        wrong = _type_errors(f.type, vals, present)
+        wrong = _type_errors(f, vals, present)
         if wrong is not None and wrong.any():
-            kind = _KIND.get(f.type, f"not a valid {f.type}")
-            t.problem(col.rows(wrong), f.name, lambda r: f"{kind} ({_found(t.frame[f.name].iat[r])})")
+            kind = _KIND.get(f.type, f"not a valid {f.type}") if f.type != "list" else \
+                f"has an empty item (check the {f.delimiter!r} separators)"
+            t.problem(col.rows(wrong), f.name, lambda r: f"{kind} ({found(t.frame[f.name].iat[r])})")
             bad |= wrong
             ok &= ~wrong
         c = f.constraints
@@ -280,7 +311,7 @@ def _check_fields(t: RawTable) -> None:
             allowed = set(map(str, c["enum"]))
             wrong = ok & np.array([v not in allowed for v in vals], dtype=bool)
             choices = ", ".join(map(str, c["enum"]))
-            t.problem(col.rows(wrong), f.name, lambda r: f"not one of: {choices} ({_found(t.frame[f.name].iat[r])})")
+            t.problem(col.rows(wrong), f.name, lambda r: f"not one of: {choices} ({found(t.frame[f.name].iat[r])})")
             bad |= wrong
         if "pattern" in c:
             pat = re.compile(c["pattern"])
@@ -290,7 +321,7 @@ def _check_fields(t: RawTable) -> None:
                 match = [pat.fullmatch(v) is not None for v in vals]
             wrong = ok & ~np.array(match, dtype=bool)
             t.problem(col.rows(wrong), f.name,
-                      lambda r: f"does not match the pattern {c['pattern']} ({_found(t.frame[f.name].iat[r])})")
+                      lambda r: f"does not match the pattern {c['pattern']} ({found(t.frame[f.name].iat[r])})")
             bad |= wrong
         if ("minimum" in c or "maximum" in c) and f.type in ("integer", "number"):
             nums = pd.to_numeric(pd.Series(np.where(ok, vals, "")), errors="coerce").to_numpy(dtype=float)
@@ -298,16 +329,63 @@ def _check_fields(t: RawTable) -> None:
                 if "minimum" in c:
                     low = ok & (nums < c["minimum"])
                     t.problem(col.rows(low), f.name,
-                              lambda r: f"below the minimum {c['minimum']} ({_found(t.frame[f.name].iat[r])})")
+                              lambda r: f"below the minimum {c['minimum']} ({found(t.frame[f.name].iat[r])})")
                 if "maximum" in c:
                     high = ok & (nums > c["maximum"])
                     t.problem(col.rows(high), f.name,
-                              lambda r: f"above the maximum {c['maximum']} ({_found(t.frame[f.name].iat[r])})")
+                              lambda r: f"above the maximum {c['maximum']} ({found(t.frame[f.name].iat[r])})")
+        bad |= _check_rules(t, f, col, ok & ~bad)
         t.mark(f.name, col.rows(bad))
 
 
-def _type_errors(type_: str, vals: np.ndarray, present: np.ndarray):
+def _check_rules(t: RawTable, f, col: Column, ok: np.ndarray) -> np.ndarray:
+    """The contract's single-column rules (x- properties), on distinct values; returns the mask of bad values."""
+    vals, bad = col.values, np.zeros(len(col.values), dtype=bool)
+    if not ok.any():
+        return bad
+    shown = lambda r: found(t.frame[f.name].iat[r])  # noqa: E731
+    dates = read_contract().get("x-dates", {})
+    if f.type == "date" and dates:
+        lo, hi = dates["earliest"], dates["latest"]
+        wrong = ok & ((vals < lo) | (vals > hi))
+        t.problem(col.rows(wrong), f.name, lambda r: f"implausible date, outside {lo} to {hi} ({shown(r)})")
+        bad |= wrong
+        if f.rules.get("x-notAfterToday"):
+            today = dt.date.today().isoformat()
+            late = ok & ~wrong & (vals > today)
+            t.problem(col.rows(late), f.name, lambda r: f"in the future (after today, {today}): this date records "
+                                                         f"something that has happened ({shown(r)})")
+            bad |= late
+    if f.rules.get("x-year") and dates:
+        lo, hi = int(dates["earliest"][:4]), int(dates["latest"][:4])
+        years = np.array([int(v) if ok[i] else lo for i, v in enumerate(vals)], dtype=np.int64)
+        wrong = ok & ((years < lo) | (years > hi))
+        t.problem(col.rows(wrong), f.name, lambda r: f"implausible year, outside {lo} to {hi} ({shown(r)})")
+        bad |= wrong
+    if "x-exclusiveMinimum" in f.rules:
+        low = f.rules["x-exclusiveMinimum"]
+        nums = pd.to_numeric(pd.Series(np.where(ok, vals, "")), errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            wrong = ok & (nums <= low)
+        t.problem(col.rows(wrong), f.name, lambda r: f"must be more than {low} ({shown(r)})")
+        bad |= wrong
+    if f.rules.get("x-codes") == "ISO 4217":
+        wrong = ok & ~np.isin(vals, list(_iso4217()))
+        t.problem(col.rows(wrong), f.name, lambda r: f"not an ISO 4217 currency code ({shown(r)})")
+        bad |= wrong
+    return bad
+
+
+@lru_cache(maxsize=1)
+def _iso4217() -> frozenset[str]:
+    import pycountry  # imported here: only validation needs it
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def _type_errors(f, vals: np.ndarray, present: np.ndarray):
     """Boolean mask over distinct values that are present but not of the type (None: nothing to check)."""
+    type_ = f.type
     if type_ == "date":
         shaped = np.array([bool(_DATE_RE.fullmatch(v)) for v in vals], dtype=bool) & present
         parsed = pd.to_datetime(pd.Series(np.where(shaped, vals, None)), format="%Y-%m-%d", errors="coerce")
@@ -317,9 +395,10 @@ def _type_errors(type_: str, vals: np.ndarray, present: np.ndarray):
     if type_ == "number":
         return present & ~np.array([bool(_NUM_RE.fullmatch(v)) for v in vals], dtype=bool)
     if type_ == "boolean":
-        return present & ~np.array([v in _TRUE or v in _FALSE for v in vals], dtype=bool)
+        known = set(f.true_values) | set(f.false_values)
+        return present & ~np.array([v in known for v in vals], dtype=bool)
     if type_ == "list":
-        return present & np.array([any(x.strip() == "" for x in v.split(";")) for v in vals], dtype=bool)
+        return present & np.array([any(x.strip() == "" for x in v.split(f.delimiter)) for v in vals], dtype=bool)
     return None
 
 
@@ -367,7 +446,8 @@ def to_frame(t: RawTable) -> pd.DataFrame:
         elif f.type == "number":
             u = pd.array([None if m else float(v) for v, m in zip(vals, missing)], dtype="Float64")
         elif f.type == "boolean":
-            u = pd.array([None if m else v in _TRUE for v, m in zip(vals, missing)], dtype="boolean")
+            true = set(f.true_values)
+            u = pd.array([None if m else v in true for v, m in zip(vals, missing)], dtype="boolean")
         elif f.type == "date":
             u = pd.to_datetime(pd.Series(np.where(missing, None, vals)), format="%Y-%m-%d").astype("datetime64[s]")
             u = u.array
@@ -405,7 +485,8 @@ def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     >>> agreements["signed_on"].dtype
     dtype('<M8[s]')
     """
-    table = read_raw(read_package(data_dir), name)
-    if table.problems:
-        raise DataError(table.problems)
+    pkg = read_package(data_dir)
+    table = read_raw(pkg, name)
+    if pkg.problems or table.problems:
+        raise DataError([*pkg.problems, *table.problems])
     return to_frame(table)
