@@ -13,7 +13,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -214,14 +216,30 @@ def test_build_killed_part_way_keeps_the_previous_report(report, tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     line = proc.stdout.readline()
     assert line.startswith("executing"), line
-    time.sleep(1.0)
+    kernels = Path(tempfile.gettempdir()).glob  # each worker's kernel: sockets and connection file in one folder
+    for _ in range(1800):  # wait until a kernel runs (at most three minutes on a busy machine), then kill it all
+        if any((k / "kernel.json").is_file() for k in kernels(f"aseanai-kernel-{proc.pid}-*")):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("no kernel folder named after the build appeared")
     os.killpg(proc.pid, signal.SIGKILL)  # no chance to clean up
     proc.wait()
     assert checksums(out) == before  # the previous build is whole
     assert list(tmp_path.glob(".build.tmp-*")), "the killed build should have left its temporary folder"
-    build(out, notebooks=SMALL[:1], jobs=1, stream=io.StringIO())  # and the next run completes
+    build(out, notebooks=SMALL[:1], jobs=1, stream=io.StringIO(), force=True)  # and the next run completes
     assert (out / "index.html").is_file() and (out / "html" / "00_overview.html").is_file()
     assert not list(tmp_path.glob(".build.tmp-*")) and not list(tmp_path.glob(".build.old-*"))
+    assert not list(kernels(f"aseanai-kernel-{proc.pid}-*")), "the killed build's kernel folders (with keys) remain"
+
+
+def test_the_report_folder_is_readable_by_others(tmp_path):
+    old = os.umask(0o022)
+    try:
+        build(tmp_path / "out", notebooks=SMALL[:1], jobs=1, stream=io.StringIO())
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
 
 
 POISON = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]

@@ -98,3 +98,20 @@ def test_a_forged_marker_is_not_a_report(tmp_path):
     (target / "keep.txt").write_text("keep")
     with pytest.raises(OutputRefused):
         check_output(target)
+
+
+def test_only_kernel_folders_of_dead_builds_are_removed(tmp_path):
+    import os
+
+    from aseanai.execute import remove_stale_kernel_folders
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"aseanai-kernel-{dead.pid}-abc123"
+    live = tmp_path / f"aseanai-kernel-{os.getpid()}-def456"
+    other = tmp_path / "aseanai-kernel-notours"
+    for folder in (stale, live, other):
+        folder.mkdir()
+        (folder / "kernel.json").write_text("{}")
+    assert remove_stale_kernel_folders(tmp_path) == [stale]
+    assert not stale.exists() and live.is_dir() and other.is_dir()

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .datapackage import data_dir as resolve_data_dir
-from .execute import NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest
+from .execute import (NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest,
+                      remove_stale_kernel_folders)
 from .notebooks import copy_readme_figures, notebook_paths
 
 __all__ = ["BuildError", "OutputRefused", "NotebookFailure", "Result", "Report", "build", "cache_dir_for",
@@ -190,6 +191,12 @@ def _recover(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _swap(tmp: Path, out: Path) -> None:
     old = None
     if out.exists():
@@ -289,7 +296,9 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _recover(out)
+        remove_stale_kernel_folders()
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        os.chmod(tmp, 0o777 & ~_umask())  # readable by others as a folder made with mkdir is (mkdtemp gives 0700)
     except OSError as exc:
         raise BuildError(f"cannot write the report to {out}: {exc.strerror or exc}") from None
     try:

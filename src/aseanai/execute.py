@@ -261,6 +261,44 @@ def _silent(km, code: str, timeout: int = 120) -> None:
         kc.stop_channels()
 
 
+#: Prefix of a worker kernel's folder in the system temp folder: ``aseanai-kernel-<build pid>-<random>``.
+KERNEL_FOLDER = "aseanai-kernel-"
+
+
+def remove_stale_kernel_folders(root: str | os.PathLike | None = None) -> list[Path]:
+    """Remove the kernel folders (sockets, connection file with its key) of builds that are no longer running.
+
+    Only folders named as this module names them, ``aseanai-kernel-<pid>-...``, are
+    touched, and only when process ``pid`` no longer exists.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    import re
+
+    removed = []
+    base = Path(root) if root is not None else Path(tempfile.gettempdir())
+    for folder in base.glob(f"{KERNEL_FOLDER}*-*"):
+        m = re.fullmatch(rf"{KERNEL_FOLDER}(\d+)-\w+", folder.name)
+        if not m or not folder.is_dir() or _alive(int(m.group(1))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 def _shutdown_worker_kernel() -> None:
     km = _WORKER.pop("km", None)
     if km is not None and km.has_kernel:
@@ -278,8 +316,11 @@ def _worker_kernel(cwd: str, figures: str):
     km = _WORKER.get("km")
     if km is None or not km.is_alive():
         _shutdown_worker_kernel()
-        sockets = tempfile.mkdtemp(prefix="aseanai-kernel-")
-        km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(sockets) / "kernel"))
+        # the kernel's sockets and its connection file (which holds its key) in one folder named after the
+        # build's process: a build killed with SIGKILL leaves it behind, and the next build removes it
+        sockets = tempfile.mkdtemp(prefix=f"{KERNEL_FOLDER}{os.getppid()}-")
+        km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(sockets) / "kernel"),
+                           connection_file=str(Path(sockets) / "kernel.json"))
         km.start_kernel(cwd=cwd)
         _WORKER.update(km=km, sockets=sockets)
         if "finalizer" not in _WORKER:
