@@ -44,7 +44,9 @@ test: $(STAMP) ## Run the whole test suite, notebooks included (nbval), in paral
 
 # The peer for the cache benchmark: Jupyter Book 1.x in its own venv, so that the pinned one is not disturbed;
 # its kernel spec "python3" runs .venv's Python, so both tools execute the notebooks with the same kernel.
-JBENV := build/jbenv
+# It lives in .tools/, not in build/: build/ is the report, which a build replaces whole (and refuses to replace
+# while it holds anything a build did not write).
+JBENV := .tools/jbenv
 
 $(JBENV)/.installed: $(STAMP)
 	rm -rf $(JBENV) && $(PYTHON) -m venv $(JBENV)
@@ -56,10 +58,10 @@ bench: $(STAMP) $(JBENV)/.installed ## Run the benchmark (about 25 minutes) and 
 	$(BIN)/python benchmarks/run.py
 
 lock: ## Re-resolve requirements.lock in a scratch venv (needs the package registry)
-	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert jupyter-cache rich pytest nbval frictionless pytest-socket pytest-xdist zizmor
-	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(build/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
-	  build/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+	rm -rf .tools/lockenv && $(PYTHON) -m venv .tools/lockenv
+	.tools/lockenv/bin/pip install --quiet pandas pycountry matplotlib seaborn jupyterlab ipykernel nbclient nbconvert jupyter-cache rich pytest nbval frictionless pytest-socket pytest-xdist zizmor
+	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(.tools/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
+	  .tools/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 clean: ## Remove build/ and the cache of executed notebooks beside it (keeps .venv)
 	rm -rf build .aseanai-cache

@@ -46,9 +46,9 @@ TARGETS = {  # figure: (target, comparison)
 
 #: The notebooks the build benchmarks run (``--notebooks``; default: every notebook in notebooks/).
 NOTEBOOKS: list[Path] = []
-#: Jupyter Book 1.x, installed by ``make bench`` into its own venv (build/jbenv) with a kernel spec that
+#: Jupyter Book 1.x, installed by ``make bench`` into its own venv (.tools/jbenv) with a kernel spec that
 #: runs this venv's Python, so both tools execute the notebooks with the same kernel.
-JUPYTER_BOOK = REPO / "build" / "jbenv" / "bin" / "jupyter-book"
+JUPYTER_BOOK = REPO / ".tools" / "jbenv" / "bin" / "jupyter-book"
 
 
 def bench_notebooks() -> list[Path]:
