@@ -115,3 +115,35 @@ def test_only_kernel_folders_of_dead_builds_are_removed(tmp_path):
         (folder / "kernel.json").write_text("{}")
     assert remove_stale_kernel_folders(tmp_path) == [stale]
     assert not stale.exists() and live.is_dir() and other.is_dir()
+
+
+def test_figures_saved_outside_a_build_leave_a_folder_the_build_may_replace(tmp_path):
+    """nbval and JupyterLab runs save figures into build/figures; `make report` must still accept build/."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aseanai import plot
+
+    target = tmp_path / "build"
+    plot.set_figures_dir(target / "figures")
+    try:
+        fig, ax = plt.subplots()
+        plot.save(fig, "fig99_1_probe")
+        plt.close(fig)
+    finally:
+        plot.set_figures_dir(None)
+    assert (target / "figures" / "fig99_1_probe.png").is_file()
+    assert check_output(target) == target  # accepted: saving created it, and marked it as program-made
+    mine = tmp_path / "mine"
+    (mine / "notes").mkdir(parents=True)
+    plot.set_figures_dir(mine / "figures")
+    try:
+        fig, ax = plt.subplots()
+        plot.save(fig, "fig99_1_probe")
+        plt.close(fig)
+    finally:
+        plot.set_figures_dir(None)
+    with pytest.raises(OutputRefused):  # a folder that existed before stays the user's
+        check_output(mine)

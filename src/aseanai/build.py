@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .datapackage import data_dir as resolve_data_dir
+from .datapackage import REPORT_FORMAT as _REPORT_FORMAT, REPORT_MARK, REPORT_MARKER, data_dir as resolve_data_dir
 from .execute import (NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest,
                       remove_stale_kernel_folders)
 from .notebooks import copy_readme_figures, notebook_paths
@@ -43,8 +43,7 @@ __all__ = ["BuildError", "OutputRefused", "NotebookFailure", "Result", "Report",
 #: The cache folder's name, made beside the output folder.
 CACHE_NAME = ".aseanai-cache"
 #: The file that marks a folder as a report this program wrote, and the report format it holds.
-MARKER = ".aseanai-report"
-REPORT_FORMAT = 1
+MARKER, REPORT_FORMAT = REPORT_MARKER, _REPORT_FORMAT
 
 
 class BuildError(RuntimeError):
@@ -131,7 +130,7 @@ def check_output(out: str | os.PathLike, data_path=None) -> Path:
 
 def _is_report(path: Path) -> bool:
     try:
-        return (path / MARKER).read_text(encoding="utf-8").startswith("aseanai report format ")
+        return (path / MARKER).read_text(encoding="utf-8").startswith(REPORT_MARK)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -168,7 +167,7 @@ def _write_outputs(tmp: Path, results: list[Result], data, stamp: str) -> None:
 
     for sub in ("notebooks", "html", "handouts", "student"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
-    (tmp / MARKER).write_text(f"aseanai report format {REPORT_FORMAT}\n", encoding="utf-8")
+    (tmp / MARKER).write_text(f"{REPORT_MARK}{REPORT_FORMAT}\n", encoding="utf-8")
     for r in results:
         shutil.copytree(r.folder / "report", tmp, dirs_exist_ok=True)
         copy_figures(r.folder / "figures", tmp / "figures")

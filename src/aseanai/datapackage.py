@@ -26,6 +26,12 @@ CONTRACT = Path(__file__).resolve().parent / "contract" / "datapackage.json"
 #: At most this many problems per file are printed; the rest are counted.
 SHOWN_PER_FILE = 50
 
+#: The file that marks a folder as a report this program wrote (``aseanai build`` replaces only such a folder),
+#: and the text it starts with; the report format's version follows.
+REPORT_MARKER = ".aseanai-report"
+REPORT_MARK = "aseanai report format "
+REPORT_FORMAT = 1
+
 #: Environment variable naming the data directory (after ``--data-dir``).
 DATA_ENV = "ASEANAI_DATA"
 DESCRIPTOR = "datapackage.json"

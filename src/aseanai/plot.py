@@ -822,6 +822,21 @@ def set_figures_dir(path: str | os.PathLike | None) -> Path:
     return figures_dir()
 
 
+def _claim_report_folder(folder: Path) -> None:
+    """Mark ``build/`` as program-made when saving a figure creates it (a notebook run outside a build).
+
+    ``aseanai build --out build`` then replaces it as an earlier report; a folder
+    that existed before is left unmarked, so the build still refuses it if it holds
+    anything else.
+    """
+    from .datapackage import REPORT_FORMAT, REPORT_MARK, REPORT_MARKER
+
+    if folder.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / REPORT_MARKER).write_text(f"{REPORT_MARK}{REPORT_FORMAT}\n", encoding="utf-8")
+
+
 def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
     """Save ``fig`` as ``NAME.png`` and ``NAME.svg`` in ``out_dir``.
 
@@ -854,6 +869,7 @@ def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]
         raise ValueError(f"figure name must be a plain file stem, got {name!r}")
     if out_dir is None:
         out_dir = figures_dir()
+        _claim_report_folder(Path(out_dir).parent)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
