@@ -126,24 +126,21 @@ def test_figures_saved_outside_a_build_leave_a_folder_the_build_may_replace(tmp_
 
     from aseanai import plot
 
+    def save_probe(folder: Path) -> None:
+        plot.set_figures_dir(folder / "figures")  # as a run outside a build would default to build/figures
+        try:
+            fig, _ = plt.subplots()
+            plot.save(fig, "fig99_1_probe")
+            plt.close(fig)
+        finally:
+            plot.set_figures_dir(None)
+
     target = tmp_path / "build"
-    plot.set_figures_dir(target / "figures")
-    try:
-        fig, ax = plt.subplots()
-        plot.save(fig, "fig99_1_probe")
-        plt.close(fig)
-    finally:
-        plot.set_figures_dir(None)
+    save_probe(target)
     assert (target / "figures" / "fig99_1_probe.png").is_file()
     assert check_output(target) == target  # accepted: saving created it, and marked it as program-made
     mine = tmp_path / "mine"
     (mine / "notes").mkdir(parents=True)
-    plot.set_figures_dir(mine / "figures")
-    try:
-        fig, ax = plt.subplots()
-        plot.save(fig, "fig99_1_probe")
-        plt.close(fig)
-    finally:
-        plot.set_figures_dir(None)
+    save_probe(mine)
     with pytest.raises(OutputRefused):  # a folder that existed before stays the user's
         check_output(mine)

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .datapackage import REPORT_FORMAT as _REPORT_FORMAT, REPORT_MARK, REPORT_MARKER, data_dir as resolve_data_dir
+from .datapackage import REPORT_FORMAT, REPORT_MARKER, data_dir as resolve_data_dir, is_report, mark_report
 from .execute import (NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest,
                       remove_stale_kernel_folders)
 from .notebooks import copy_readme_figures, notebook_paths
@@ -43,7 +43,7 @@ __all__ = ["BuildError", "OutputRefused", "NotebookFailure", "Result", "Report",
 #: The cache folder's name, made beside the output folder.
 CACHE_NAME = ".aseanai-cache"
 #: The file that marks a folder as a report this program wrote, and the report format it holds.
-MARKER, REPORT_FORMAT = REPORT_MARKER, _REPORT_FORMAT
+MARKER = REPORT_MARKER
 
 
 class BuildError(RuntimeError):
@@ -119,7 +119,7 @@ def check_output(out: str | os.PathLike, data_path=None) -> Path:
             entries = [e.name for e in path.iterdir()]
         except OSError as exc:
             raise OutputRefused(f"--out {shown}: cannot be read ({exc.strerror or exc})") from None
-        if entries and not _is_report(path):
+        if entries and not is_report(path):
             raise OutputRefused(
                 f"--out {shown} holds {len(entries)} file(s) or folder(s) that no aseanai build wrote (it has no "
                 f"{MARKER} file), e.g. {sorted(entries)[0]!r}. The build replaces its output folder whole, so it "
@@ -127,12 +127,6 @@ def check_output(out: str | os.PathLike, data_path=None) -> Path:
                 "this one yourself if it is an old report.")
     return path
 
-
-def _is_report(path: Path) -> bool:
-    try:
-        return (path / MARKER).read_text(encoding="utf-8").startswith(REPORT_MARK)
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 @dataclass
@@ -167,7 +161,7 @@ def _write_outputs(tmp: Path, results: list[Result], data, stamp: str) -> None:
 
     for sub in ("notebooks", "html", "handouts", "student"):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
-    (tmp / MARKER).write_text(f"{REPORT_MARK}{REPORT_FORMAT}\n", encoding="utf-8")
+    mark_report(tmp)
     for r in results:
         shutil.copytree(r.folder / "report", tmp, dirs_exist_ok=True)
         copy_figures(r.folder / "figures", tmp / "figures")

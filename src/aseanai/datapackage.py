@@ -32,6 +32,19 @@ REPORT_MARKER = ".aseanai-report"
 REPORT_MARK = "aseanai report format "
 REPORT_FORMAT = 1
 
+
+def mark_report(folder: Path) -> None:
+    """Write the marker that says ``folder`` is a report this program made (with the format version)."""
+    (Path(folder) / REPORT_MARKER).write_text(f"{REPORT_MARK}{REPORT_FORMAT}\n", encoding="utf-8")
+
+
+def is_report(folder: Path) -> bool:
+    """Whether ``folder`` carries the marker :func:`mark_report` writes."""
+    try:
+        return (Path(folder) / REPORT_MARKER).read_text(encoding="utf-8").startswith(REPORT_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
+
 #: Environment variable naming the data directory (after ``--data-dir``).
 DATA_ENV = "ASEANAI_DATA"
 DESCRIPTOR = "datapackage.json"

@@ -300,6 +300,20 @@ def _keep_texts_inside_x(ax, texts) -> None:
 
 # --- charts --------------------------------------------------------------------------------------
 
+def _row_colors(d: pd.DataFrame, hue, hue_order, palette, default: str):
+    """Each row's colour by ``hue`` (levels in ``hue_order``, colours from ``palette`` or the origin colours).
+
+    Returns the rows' hue labels, the levels, ``{level: colour}`` and the colour of each row
+    (``default`` for every row when ``hue`` is None; the first three are then None).
+    """
+    if hue is None:
+        return None, None, None, [default] * len(d)
+    hues = _hue_labels(d[hue])
+    levels = _level_order(hues, hue_order, sort=False)
+    colors = _hue_colors(levels, palette)
+    return hues, levels, colors, [colors.get(h, OTHER_COLOR) for h in hues]
+
+
 def bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, order=None, hue_order=None, palette=None,
          color=None, ax=None, annotate: bool = True, fmt: str = "{:g}", missing_label: str = "unknown",
          legend="outside", integer: bool | None = None, **kwargs):
@@ -368,13 +382,7 @@ def bars(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, order=No
         keep = sorted((i for i, lab in enumerate(labels) if lab in rank), key=lambda i: rank[labels[i]])
         d, labels = d.iloc[keep].reset_index(drop=True), [labels[i] for i in keep]
     values = pd.to_numeric(d[x], errors="coerce").astype(float).to_numpy()
-    if hue is not None:
-        hues = _hue_labels(d[hue])
-        levels = _level_order(hues, hue_order, sort=False)
-        colors = _hue_colors(levels, palette)
-        bar_colors = [colors.get(h, OTHER_COLOR) for h in hues]
-    else:
-        bar_colors = [color or NEUTRAL_COLOR] * len(d)
+    hues, levels, colors, bar_colors = _row_colors(d, hue, hue_order, palette, color or NEUTRAL_COLOR)
     pos = np.arange(len(d))
     ax.barh(pos, np.nan_to_num(values, nan=0.0), color=bar_colors, **kwargs)
     ax.set_yticks(pos, labels)
@@ -591,13 +599,7 @@ def timeline(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, hue_
     rows = list(dict.fromkeys(ys))
     ypos = {r: i for i, r in enumerate(rows)}
     single = kwargs.pop("color", None) or NEUTRAL_COLOR
-    if hue is not None:
-        hues = _hue_labels(d[hue])
-        levels = _level_order(hues, hue_order, sort=False)
-        colors = _hue_colors(levels, palette)
-        row_colors = [colors.get(h, OTHER_COLOR) for h in hues]
-    else:
-        row_colors = [single] * len(d)
+    hues, levels, colors, row_colors = _row_colors(d, hue, hue_order, palette, single)
     has_planned = False
     for i, r in d.iterrows():
         yy, color = ypos[ys[i]], row_colors[i]
@@ -829,12 +831,12 @@ def _claim_report_folder(folder: Path) -> None:
     that existed before is left unmarked, so the build still refuses it if it holds
     anything else.
     """
-    from .datapackage import REPORT_FORMAT, REPORT_MARK, REPORT_MARKER
+    from .datapackage import mark_report
 
     if folder.exists():
         return
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / REPORT_MARKER).write_text(f"{REPORT_MARK}{REPORT_FORMAT}\n", encoding="utf-8")
+    mark_report(folder)
 
 
 def save(fig, name: str, out_dir: str | os.PathLike | None = None) -> list[Path]:
