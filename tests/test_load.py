@@ -1,6 +1,8 @@
 """Loaders: dtypes from the schema, unique keys, one hand-checked value per table."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -75,3 +77,28 @@ def test_load_all_returns_every_dataset():
 def test_unknown_dataset_is_a_clear_error():
     with pytest.raises(KeyError, match="no dataset named 'agreement'"):
         aseanai.load("agreement")
+
+
+# The reader's quick scans (one regular expression over all distinct values, in C) must agree with
+# the value-by-value answer at every size, whichever value is wrong and wherever it sits.
+_QUICK_CASES = ["ok", " lead", "trail ", "tab\t", "\u00a0nbsp", "cr\r", "", "two\nlines", "in side", "x;", "a;;b",
+                "UPPER", "1e5", "-3", "+4.", ".5", "1.2.3", "12a"]
+
+
+@pytest.mark.parametrize("size", [5, 300])
+@pytest.mark.parametrize("odd", _QUICK_CASES)
+def test_quick_scans_agree_with_value_by_value(size, odd):
+    import numpy as np
+
+    from aseanai.reader import _INT, _NUM, _matches, _stripped
+
+    for at in (0, size // 2, size):
+        vals = [f"v{i}" if i % 2 else str(i) for i in range(size)]
+        vals.insert(at, odd)
+        vals = np.array(vals, dtype=object)
+        assert list(_stripped(vals)) == [v.strip() for v in vals], (odd, at)
+        ok = np.array([v != "" for v in vals])
+        for pattern, delimiter in [(r"[a-z0-9]+", None), (r"[a-z0-9]+", ";"), (_INT, None), (_NUM, None)]:
+            expected = [not k or all(re.fullmatch(pattern, x) for x in (v.split(delimiter) if delimiter else [v]))
+                        for v, k in zip(vals, ok)]
+            assert list(_matches(pattern, vals, ok, delimiter)) == expected, (odd, at, pattern, delimiter)

@@ -31,8 +31,8 @@ from .datapackage import (DataError, Package, Problem, Resource, describe_os_err
 __all__ = ["load", "read_raw", "to_frame", "RawTable"]
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INT_RE = re.compile(r"[+-]?\d+")
-_NUM_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_INT = r"[+-]?\d+"
+_NUM = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 _KIND = {"date": "not a valid date (YYYY-MM-DD)", "integer": "not a whole number", "number": "not a number",
          "boolean": "not true or false"}
 
@@ -72,8 +72,7 @@ class RawTable:
         if name not in self._columns:
             codes, uniques = pd.factorize(self.frame[name].to_numpy(dtype=object))
             raw = np.asarray(uniques, dtype=object)
-            stripped = np.array([v.strip() for v in raw], dtype=object) if len(raw) else raw
-            self._columns[name] = Column(codes, raw, stripped)
+            self._columns[name] = Column(codes, raw, _stripped(raw))
         return self._columns[name]
 
     def stripped(self, name: str) -> np.ndarray:
@@ -106,6 +105,23 @@ class RawTable:
         if column in self.bad:
             mask = mask & ~self.bad[column]
         return mask
+
+
+_EDGE_SPACE = re.compile(r"(?:\A|\n)[^\S\n]|[^\S\n](?:\n|\Z)")
+
+
+def _stripped(raw: np.ndarray) -> np.ndarray:
+    """The values stripped of surrounding white space; ``raw`` itself when no value has any.
+
+    One regular expression scan over the values joined by line breaks finds
+    out whether any value starts or ends with white space (in C); only then
+    is each value stripped.
+    """
+    if len(raw) > 64:
+        joined = "\n".join(raw)
+        if joined.count("\n") == len(raw) - 1 and _EDGE_SPACE.search(joined) is None:
+            return raw
+    return np.array([v.strip() for v in raw], dtype=object)
 
 
 def read_raw(pkg: Package, name: str) -> RawTable:
@@ -143,7 +159,7 @@ def read_raw(pkg: Package, name: str) -> RawTable:
     if _header_problems(header, res, shown, empty.problems):
         return empty
 
-    parsed = _read_fast(text, header) or _read_exact(text, header, shown, empty.problems)
+    parsed = _read_fast(raw, header) or _read_exact(text, header, shown, empty.problems)
     if parsed is None:
         return empty
     frame, lines = parsed
@@ -205,32 +221,48 @@ def _header_problems(header: list[str], res: Resource, shown: str, problems: lis
     return True
 
 
-def _read_fast(text: str, header: list[str]):
+def _read_fast(raw: bytes, header: list[str]):
     """pandas' C parser, when every record is one whole line; else None (then :func:`_read_exact` runs).
 
     The C parser silently pads a short row and keeps blank lines, so the
     lines are checked first: none blank, and each with exactly one field per
-    column (a quick comma count, or the csv module for a line with quotes).
+    column. The check counts commas and line breaks over the file's bytes with
+    numpy (in UTF-8 neither byte occurs inside another character); only lines
+    holding a quote go through the csv module, one by one.
     """
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    if len(ends) == 0 or ends[-1] != len(data) - 1:
+        ends = np.append(ends, len(data))  # a last line without a line break
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    starts, ends = starts[1:], ends[1:]  # the header was checked by the caller
     width, commas = len(header), len(header) - 1
-    for line in lines[1:]:
-        if '"' in line:
+    if len(starts):
+        crlf = (ends > starts) & (data[np.maximum(ends - 1, 0)] == 13)
+        if ((ends - starts - crlf) == 0).any():
+            return None  # a blank line
+        per_line = np.diff(np.searchsorted(np.flatnonzero(data == 44), np.concatenate((starts, ends[-1:]))))
+        quoted = np.zeros(len(starts), dtype=bool)
+        quotes = np.flatnonzero(data == 34)
+        if len(quotes):
+            quoted[np.unique(np.searchsorted(starts, quotes, side="right") - 1)] = True
+        if (per_line[~quoted] != commas).any():
+            return None
+        for i in np.flatnonzero(quoted):
+            line = raw[starts[i]:ends[i]].decode("utf-8").rstrip("\r")
             try:
                 if len(next(csv.reader([line], strict=True))) != width:
                     return None
             except (csv.Error, StopIteration):
                 return None
-        elif line.count(",") != commas or not line.strip("\r"):
-            return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c")
+        frame = pd.read_csv(io.BytesIO(raw), dtype=object, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c", encoding="utf-8")
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    if list(frame.columns) != header or len(frame) != len(lines) - 1:
+    if list(frame.columns) != header or len(frame) != len(starts):
         return None  # a quoted line break: take the exact path
     return frame, np.arange(2, len(frame) + 2, dtype=np.int64)
 
@@ -290,7 +322,7 @@ def _check_fields(t: RawTable) -> None:
     for f in t.resource.fields:
         col = t.column(f.name)
         raw, vals = col.raw, col.values
-        spaced = vals != raw
+        spaced = np.zeros(len(vals), dtype=bool) if vals is raw else vals != raw
         t.problem(col.rows(spaced), f.name, lambda r: f"leading or trailing spaces ({found(t.frame[f.name].iat[r])})")
         present = vals != ""
         bad = np.zeros(len(vals), dtype=bool)
@@ -314,12 +346,7 @@ def _check_fields(t: RawTable) -> None:
             t.problem(col.rows(wrong), f.name, lambda r: f"not one of: {choices} ({found(t.frame[f.name].iat[r])})")
             bad |= wrong
         if "pattern" in c:
-            pat = re.compile(c["pattern"])
-            if f.type == "list":
-                match = [all(pat.fullmatch(x) for x in v.split(f.delimiter)) for v in vals]
-            else:
-                match = [pat.fullmatch(v) is not None for v in vals]
-            wrong = ok & ~np.array(match, dtype=bool)
+            wrong = ok & ~_matches(c["pattern"], vals, ok, f.delimiter if f.type == "list" else None)
             t.problem(col.rows(wrong), f.name,
                       lambda r: f"does not match the pattern {c['pattern']} ({found(t.frame[f.name].iat[r])})")
             bad |= wrong
@@ -387,19 +414,64 @@ def _type_errors(f, vals: np.ndarray, present: np.ndarray):
     """Boolean mask over distinct values that are present but not of the type (None: nothing to check)."""
     type_ = f.type
     if type_ == "date":
-        shaped = np.array([bool(_DATE_RE.fullmatch(v)) for v in vals], dtype=bool) & present
-        parsed = pd.to_datetime(pd.Series(np.where(shaped, vals, None)), format="%Y-%m-%d", errors="coerce")
-        return present & ~(shaped & parsed.notna().to_numpy())
+        return present & ~np.array([p and _is_date(v) for v, p in zip(vals, present)], dtype=bool)
     if type_ == "integer":
-        return present & ~np.array([bool(_INT_RE.fullmatch(v)) for v in vals], dtype=bool)
+        return present & ~_matches(_INT, vals, present)
     if type_ == "number":
-        return present & ~np.array([bool(_NUM_RE.fullmatch(v)) for v in vals], dtype=bool)
+        return present & ~_matches(_NUM, vals, present)
     if type_ == "boolean":
         known = set(f.true_values) | set(f.false_values)
         return present & ~np.array([v in known for v in vals], dtype=bool)
     if type_ == "list":
         return present & np.array([any(x.strip() == "" for x in v.split(f.delimiter)) for v in vals], dtype=bool)
     return None
+
+
+def _is_date(value: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (not 2024-02-30, not the basic form 20240102)."""
+    if not _DATE_RE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _patterns(pattern: str) -> tuple[re.Pattern, re.Pattern | None]:
+    """The pattern, and one that finds, in lines, a line the pattern does not match whole."""
+    try:
+        misfit = re.compile(rf"^(?!(?:{pattern})$).*$", re.MULTILINE)
+    except re.error:
+        misfit = None
+    return re.compile(pattern), misfit
+
+
+def _matches(pattern: str, vals: np.ndarray, ok: np.ndarray, delimiter: str | None = None) -> np.ndarray:
+    """Boolean mask over ``vals``: the value (each item, with a delimiter) matches ``pattern`` whole.
+
+    Values outside ``ok`` count as matching. With many values, one regular
+    expression scan over the values joined by line breaks first looks for any
+    value that does not match; only when it finds one are the values tested one
+    by one (the scan runs in C, a loop over a million values does not).
+    """
+    whole, misfit = _patterns(pattern)
+    picked = vals[ok]
+    if misfit is not None and len(picked) > 64:
+        joined = "\n".join(picked)
+        if joined.count("\n") == len(picked) - 1:  # no value holds a line break of its own
+            if delimiter:
+                joined = joined.replace(delimiter, "\n")
+            if misfit.search(joined) is None:
+                return np.ones(len(vals), dtype=bool)
+    if delimiter:
+        each = [all(whole.fullmatch(x) for x in v.split(delimiter)) for v in picked]
+    else:
+        each = [whole.fullmatch(v) is not None for v in picked]
+    out = np.ones(len(vals), dtype=bool)
+    out[ok] = np.array(each, dtype=bool)
+    return out
 
 
 def _check_keys(t: RawTable) -> None:
@@ -449,8 +521,7 @@ def to_frame(t: RawTable) -> pd.DataFrame:
             true = set(f.true_values)
             u = pd.array([None if m else v in true for v, m in zip(vals, missing)], dtype="boolean")
         elif f.type == "date":
-            u = pd.to_datetime(pd.Series(np.where(missing, None, vals)), format="%Y-%m-%d").astype("datetime64[s]")
-            u = u.array
+            u = pd.array(np.array(np.where(missing, "NaT", vals), dtype="datetime64[s]"))
         else:
             u = pd.array(np.where(missing, None, vals), dtype="string")
         out[f.name] = u.take(codes) if n else u[:0]
