@@ -63,5 +63,5 @@ lock: ## Re-resolve requirements.lock in a scratch venv (needs the package regis
 	{ sed -n '1,3p' requirements.lock; echo "setuptools==$$(.tools/lockenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  .tools/lockenv/bin/pip freeze; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
-clean: ## Remove build/ and the cache of executed notebooks beside it (keeps .venv)
-	rm -rf build .aseanai-cache
+clean: ## Remove build/, the cache of executed notebooks in it included (keeps .venv)
+	rm -rf build

@@ -200,8 +200,8 @@ def bench_build(reps: int) -> dict:
             for p in nbs:
                 run([jupyter, "nbconvert", "--to", "html", "--execute", str(p), "--output-dir", str(tmp / "nbc")])
 
-        def build():  # cold: no cache, every notebook executed
-            shutil.rmtree(tmp / ".aseanai-cache", ignore_errors=True)
+        def build():  # cold: no cache (it lives in the report folder), every notebook executed
+            shutil.rmtree(tmp / "build", ignore_errors=True)
             run([aseanai_exe, "build", "--force", "--out", str(tmp / "build"), "--jobs", str(cores), *map(str, nbs)])
 
         def floor_one():

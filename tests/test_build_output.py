@@ -5,6 +5,7 @@ byte for byte as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import sys
@@ -18,10 +19,15 @@ from conftest import DATA, REPO, checksums
 SMALL = [REPO / "notebooks" / "00_overview.ipynb"]
 
 
+_SKIP = {".venv", ".tools"}  # the repository's installed environments: tens of thousands of files, not the target
+
+
 def _snapshot(path: Path):
     if path.is_file():
         return path.read_bytes()
-    return checksums(path), sorted(str(p.relative_to(path)) for p in path.rglob("*"))
+    names = sorted(str(p.relative_to(path)) for p in path.rglob("*") if not _SKIP & set(p.relative_to(path).parts))
+    files = [n for n in names if (path / n).is_file()]
+    return {n: hashlib.sha256((path / n).read_bytes()).hexdigest() for n in files}, names
 
 
 def _refused(target: Path, *, cwd: Path = REPO, env=None) -> str:

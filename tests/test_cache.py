@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 import aseanai.execute
-from aseanai.build import build, cache_dir_for
+from aseanai.build import BuildError, build, cache_dir_for
 from conftest import REPO, set_cell
 
 ALPHA, BETA = "10_alpha.ipynb", "11_beta.ipynb"
@@ -69,11 +69,29 @@ def test_nothing_changed_reuses_every_notebook_and_the_figures_stay(project):
     again, log = run(project)
     assert again.states == {ALPHA: "cached", BETA: "cached"}
     assert figure.read_bytes() == before
+    # the cache lives in the report folder and moved, whole, into the new report at the swap
+    assert cache_dir_for(project["out"]) == project["out"] / ".cache" and cache_dir_for(project["out"]).is_dir()
+    assert not list(project["out"].parent.glob(".*"))  # nothing beside the report: no cache, no temporary folder
     # the per-notebook cache (not only the whole-report check) serves a report in another folder, figures included
-    other, _ = run(project, out=project["out"].parent / "other")
+    other, _ = run(project, out=project["out"].parent / "other", cache_dir=cache_dir_for(project["out"]))
     assert other.states == {ALPHA: "cached", BETA: "cached"}
     assert (project["out"].parent / "other" / "figures" / "fig10_1_alpha.png").read_bytes() == before
-    assert cache_dir_for(project["out"]).is_dir() and not (project["out"] / ".aseanai-cache").exists()
+    # a report folder of its own starts with a cache of its own
+    assert run(project, out=project["out"].parent / "third")[0].states == {ALPHA: "done", BETA: "done"}
+
+
+def test_a_failed_first_build_keeps_its_cache_and_the_folder_stays_the_builds(project):
+    nb = nbformat.read(project["notebooks"][1], as_version=4)
+    broken = nbformat.v4.new_code_cell("raise ValueError('broken on purpose')")
+    nb.cells.append(broken)
+    nbformat.write(nb, project["notebooks"][1])
+    with pytest.raises(BuildError, match="11_beta.ipynb"):
+        run(project)
+    out = project["out"]
+    assert sorted(p.name for p in out.iterdir()) == [".aseanai-report", ".cache"]  # no report yet, the cache kept
+    nb.cells.remove(broken)
+    nbformat.write(nb, project["notebooks"][1])
+    assert run(project)[0].states == {ALPHA: "cached", BETA: "done"}  # the folder is accepted, alpha reused
 
 
 def test_a_data_change_re_executes_every_notebook_that_reads_it(project):
@@ -174,7 +192,7 @@ def test_a_changed_report_file_is_rebuilt_not_trusted(project):
 def _report(folder: Path) -> dict[str, str]:
     strip = lambda s: re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "IMG", s)  # noqa: E731
     return {str(p.relative_to(folder)): strip(p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix in (".html", ".ipynb")}
+            if p.is_file() and p.suffix in (".html", ".ipynb") and p.relative_to(folder).parts[0] != ".cache"}
 
 
 def test_a_rebuild_from_the_cache_equals_a_cold_build(project, tmp_path):
@@ -199,7 +217,8 @@ def test_the_real_lessons_rebuild_from_the_cache(tmp_path):
     cold = build(out, notebooks=nbs, jobs=2, stream=io.StringIO())
     assert set(cold.states.values()) == {"done"}
     before = _report(out)
-    again = build(tmp_path / "again", notebooks=nbs, jobs=2, stream=io.StringIO())  # same cache, other folder
+    again = build(tmp_path / "again", notebooks=nbs, jobs=2, stream=io.StringIO(),
+                  cache_dir=cache_dir_for(out))  # the same cache, another report folder
     assert set(again.states.values()) == {"cached"}
     assert _report(tmp_path / "again") == before
     assert sorted(p.name for p in (tmp_path / "again" / "figures").iterdir()) == \

@@ -17,9 +17,13 @@ Steps, in order:
 5. swap the temporary folder into place, so that a build killed part way
    leaves the previous build whole.
 
-The cache lives beside the output folder (``.aseanai-cache`` in its parent),
-never inside the folder that is swapped. The pages load nothing from the
-network. Text from the data is escaped wherever it reaches HTML.
+The cache lives in the output folder (``build/.cache``). The build moves it
+into the new report just before the swap (a rename), so it survives every
+build; a build killed in between loses the cache, never the report, and never
+leaves a half-written entry (jupyter-cache commits an entry's row before its
+files, and an entry whose files do not check out is executed anew). The pages
+load nothing from the network. Text from the data is escaped wherever it
+reaches HTML.
 """
 from __future__ import annotations
 
@@ -40,8 +44,8 @@ from .notebooks import copy_readme_figures, notebook_paths
 __all__ = ["BuildError", "OutputRefused", "NotebookFailure", "Result", "Report", "build", "cache_dir_for",
            "check_output", "summary_lines", "MARKER"]
 
-#: The cache folder's name, made beside the output folder.
-CACHE_NAME = ".aseanai-cache"
+#: The cache folder's name, inside the output folder.
+CACHE_NAME = ".cache"
 #: The file that marks a folder as a report this program wrote, and the report format it holds.
 MARKER = REPORT_MARKER
 
@@ -146,14 +150,14 @@ class Report:
 
 
 def cache_dir_for(out: str | os.PathLike) -> Path:
-    """Where the cache of executed notebooks lives for a report in ``out``: beside it, never inside.
+    """Where the cache of executed notebooks lives for a report in ``out``: inside it, as ``.cache``.
 
     Examples
     --------
     >>> cache_dir_for("/tmp/x/build").as_posix()
-    '/tmp/x/.aseanai-cache'
+    '/tmp/x/build/.cache'
     """
-    return Path(out).absolute().parent / CACHE_NAME
+    return Path(out).absolute() / CACHE_NAME
 
 
 def _write_outputs(tmp: Path, results: list[Result], data, stamp: str) -> None:
@@ -212,7 +216,9 @@ def _manifest_path(cache: Path, out: Path) -> Path:
 
 
 def _report_files(out: Path) -> dict[str, str]:
-    return {str(p.relative_to(out)): file_digest(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every file of the report and its digest; the cache inside it is not part of the report."""
+    files = (p for p in sorted(out.rglob("*")) if p.relative_to(out).parts[0] != CACHE_NAME)
+    return {str(p.relative_to(out)): file_digest(p) for p in files if p.is_file()}
 
 
 def _up_to_date(out: Path, cache: Path, inputs: dict) -> dict | None:
@@ -302,6 +308,9 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
         env = {"ASEANAI_DATA": str(Path(data_path).absolute()), "PYTHONHASHSEED": "0"}
         jobs = jobs or min(len(nb_paths), os.cpu_count() or 1)
         stream.write(f"executing {len(nb_paths)} notebooks with {jobs} worker(s)\n")
+        if cache == cache_dir_for(out) and not is_report(out):  # new or empty (check_output refused the rest)
+            out.mkdir(exist_ok=True)  # marked as the build's own, to hold the cache from the start
+            mark_report(out)
         try:
             store = NotebookCache(cache / "jupyter-cache", key)
         except Exception as exc:  # an unreadable cache costs time, not the report
@@ -316,6 +325,8 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
         if update_notebooks:
             _update_notebooks(results, nb_paths, tmp / "figures")
         shutil.rmtree(staging, ignore_errors=True)
+        if cache == cache_dir_for(out) and cache.is_dir():
+            cache.rename(tmp / CACHE_NAME)  # the cache moves into the new report, whole
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
