@@ -8,8 +8,10 @@ measures the speed.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -121,6 +123,8 @@ def test_a_markdown_change_updates_the_pages_without_executing(project):
     nbformat.write(nb, project["notebooks"][0])
     rep, _ = run(project)
     assert rep.states == {ALPHA: "cached", BETA: "cached"}
+    # the changed file had a kernel warmed for it while the cache was searched; it was shut down unused
+    assert not list(Path(tempfile.gettempdir()).glob(f"{aseanai.execute.KERNEL_FOLDER}{os.getpid()}-*"))
     assert "Alpha, retitled" in (project["out"] / "html" / "10_alpha.html").read_text()
     assert "Alpha, retitled" in (project["out"] / "index.html").read_text()
 

@@ -232,6 +232,22 @@ def _up_to_date(out: Path, cache: Path, inputs: dict) -> dict | None:
     return None
 
 
+def _changed(cache: Path, out: Path, inputs: dict) -> int:
+    """How many notebooks changed since the last report in ``out`` (all of them when anything else changed).
+
+    A guess made before the cache is opened: a notebook whose markdown alone
+    changed counts, although the cache will serve it.
+    """
+    try:
+        before = json.loads(_manifest_path(cache, out).read_text(encoding="utf-8"))["inputs"]
+        if before["key"] != inputs["key"]:
+            return len(inputs["notebooks"])
+        known = {name: digest for name, digest in before["notebooks"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return len(inputs["notebooks"])
+    return sum(known.get(name) != digest for name, digest in inputs["notebooks"])
+
+
 def _write_manifest(cache: Path, out: Path, inputs: dict, results: list[Result]) -> None:
     path = _manifest_path(cache, out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -311,13 +327,17 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
         if cache == cache_dir_for(out) and not is_report(out):  # new or empty (check_output refused the rest)
             out.mkdir(exist_ok=True)  # marked as the build's own, to hold the cache from the start
             mark_report(out)
-        try:
-            store = NotebookCache(cache / "jupyter-cache", key)
-        except Exception as exc:  # an unreadable cache costs time, not the report
-            stream.write(f"  (cache not used: {exc})\n")
-            store = None
-        results = execute_all(nb_paths, jobs=jobs, env=env, staging=staging, stamp=stamp, cache=store,
-                              force=force, timeout=timeout, stream=stream)
+
+        def open_cache():
+            try:
+                return NotebookCache(cache / "jupyter-cache", key)
+            except Exception as exc:  # an unreadable cache costs time, not the report
+                stream.write(f"  (cache not used: {exc})\n")
+                return None
+
+        results = execute_all(nb_paths, jobs=jobs, env=env, staging=staging, stamp=stamp, cache=open_cache,
+                              force=force, timeout=timeout, stream=stream,
+                              expected=len(nb_paths) if force else _changed(cache, out, inputs))
         report = Report(out, 0.0, results)
         if report.failures:
             raise BuildError(_failure_text(report.failures, out))

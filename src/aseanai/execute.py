@@ -32,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Callable
 
 __all__ = ["NotebookFailure", "Result", "NotebookCache", "cache_key", "file_digest", "Progress", "execute_all"]
 
@@ -346,6 +347,15 @@ def write_part(folder: Path, nb, name: str, stamp: str) -> str:
     return title(nb, stem)
 
 
+def _warm(env: dict, cwd: str, figures: str) -> None:
+    """Run in a worker process: start and warm its kernel ahead of the first notebook (see :func:`execute_all`)."""
+    os.environ.update(env)
+    try:
+        _worker_kernel(cwd, figures)
+    except Exception:  # the notebook that follows starts the kernel again and reports what fails
+        _shutdown_worker_kernel()
+
+
 def _execute_one(path: str, env: dict, timeout: int, folder: str, stamp: str) -> Result:
     """Run in a worker process: execute one notebook (figures into ``folder/figures``) and convert it."""
     import nbformat
@@ -452,14 +462,26 @@ def _restore(cache: NotebookCache, path: Path, nb, hit: Hit, staging: Path, stam
     return Result(path.name, time.perf_counter() - start, "cached", folder, title)
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    ctx = get_context("fork") if sys.platform != "win32" else get_context("spawn")
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx)
+
+
 def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp: str,
-                cache: NotebookCache | None = None, force: bool = False, timeout: int = 600,
-                stream=None) -> list[Result]:
+                cache: NotebookCache | Callable[[], NotebookCache | None] | None = None, force: bool = False,
+                timeout: int = 600, stream=None, expected: int = 0) -> list[Result]:
     """Execute notebooks in parallel, one kernel per worker process, reusing cached ones; results in input order.
 
     Each notebook's report files and figures are written below ``staging/STEM`` (or
     read from its cache entry). ``force`` executes every notebook, ignoring (and
-    then refreshing) the cache.
+    then refreshing) the cache. ``cache`` may be a function that opens the cache.
+
+    ``expected`` is how many notebooks the caller expects to execute (for
+    instance, those whose file changed since the last report). That many
+    workers, at most ``jobs``, start and warm their kernels at once, while the
+    cache is opened and searched, instead of after: a rebuild after one notebook
+    changed then waits for one kernel start less. If the cache serves them
+    after all, the warm kernels are shut down unused.
     """
     import nbformat
 
@@ -467,7 +489,15 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
     results: dict[str, Result] = {}
     todo = []
     sources = {}
+    pool, workers = None, 0
     try:
+        if expected > 0 and paths:
+            workers = min(jobs, expected)
+            pool = _pool(workers)
+            for _ in range(workers):
+                pool.submit(_warm, env, str(paths[0].parent.absolute()), str(staging / ".warm"))
+        if callable(cache):
+            cache = cache()
         for p in paths:
             nb = sources[p.name] = nbformat.read(p, as_version=4)
             hit = cache.lookup(nb) if cache is not None and not force else None
@@ -480,8 +510,13 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
                     pass
             todo.append(p)
         if todo:
-            _run_pool(todo, jobs, env, staging, stamp, timeout, progress, results)
+            if pool is None:
+                workers = min(jobs, len(todo))
+                pool = _pool(workers)
+            _run_pool(pool, workers, todo, env, staging, stamp, timeout, progress, results)
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)  # each worker shuts its kernel down as it exits
         progress.close()
     if cache is not None:
         for p in todo:
@@ -496,24 +531,22 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
     return [results[p.name] for p in paths]
 
 
-def _run_pool(paths, jobs, env, staging, stamp, timeout, progress, results) -> None:
-    ctx = get_context("fork") if sys.platform != "win32" else get_context("spawn")
-    jobs = max(1, min(jobs, len(paths)))
+def _run_pool(pool: ProcessPoolExecutor, workers: int, paths, env, staging, stamp, timeout, progress,
+              results) -> None:
+    jobs = max(1, min(workers, len(paths)))
     # largest notebooks first, so that the workers finish at about the same time
     order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = {pool.submit(_execute_one, str(p), env, timeout, str(staging / p.stem), stamp): p.name
-                   for p in order}
-        names = list(futures.values())
-        for name in names[:jobs]:
-            progress.update(name, "running")
-        pending = names[jobs:]
-        for fut in as_completed(futures):
-            res = fut.result()
-            results[res.name] = res
-            progress.update(res.name, res.state, res.seconds)
-            if pending:
-                progress.update(pending.pop(0), "running")
+    futures = {pool.submit(_execute_one, str(p), env, timeout, str(staging / p.stem), stamp): p.name for p in order}
+    names = list(futures.values())
+    for name in names[:jobs]:
+        progress.update(name, "running")
+    pending = names[jobs:]
+    for fut in as_completed(futures):
+        res = fut.result()
+        results[res.name] = res
+        progress.update(res.name, res.state, res.seconds)
+        if pending:
+            progress.update(pending.pop(0), "running")
 
 
 def manifest_digest(parts: dict) -> str:
