@@ -686,7 +686,7 @@ def dots(data: pd.DataFrame, *, x: str, y: str, low: str | None = None, high: st
     hues, levels, colors, row_colors = _row_colors(d, hue, hue_order, palette, kwargs.pop("color", None) or NEUTRAL_COLOR)
     values = pd.to_numeric(d[x], errors="coerce").astype(float).to_numpy()
     present = [lv for lv in levels if lv in set(hues)] if hue is not None else []
-    step = 0.22 if len(present) > 1 else 0.0
+    step = min(0.22, 0.8 / len(present)) if len(present) > 1 else 0.0
     offset = {lv: (i - (len(present) - 1) / 2) * step for i, lv in enumerate(present)}
     has_value = {r: False for r in rows}
     for i in range(len(d)):

@@ -26,7 +26,7 @@ import pandas as pd
 from . import dimensions, metrics, partners
 
 __all__ = ["forced_choice", "sample_sizes", "sampling_band", "with_band", "deeds", "spearman", "spearman_values",
-           "answer_shares", "SURVEYED", "MIN_ITEMS"]
+           "answer_shares", "with_remainder", "SURVEYED", "MIN_ITEMS"]
 
 #: Countries surveyed per edition where not ten: 2025 added Timor-Leste (pichub_2025_sosea).
 SURVEYED = {2025: 11}
@@ -299,3 +299,23 @@ def answer_shares(responses: pd.DataFrame, editions: pd.DataFrame, question: str
     r = r.assign(year=_year(r, editions))
     cols = ["year", "answer_id", "weighting", "is_restated", "share_pct", "share_text", "evidence_level"]
     return r.sort_values(["year", "answer_id"])[cols].reset_index(drop=True)
+
+
+def with_remainder(shares: pd.DataFrame, *, by: str = "year", value: str = "share_pct", label: str = "not given",
+                   key: str = "answer_id") -> pd.DataFrame:
+    """Stated shares plus, per ``by``, a row for what the sources leave out: 100 minus the stated shares.
+
+    The remainder is computed, not a sourced answer; it is labelled ``label``
+    and left out where the stated shares already add up to 100.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"year": [2021, 2021, 2022, 2022], "answer_id": ["a", "b", "a", "b"],
+    ...                   "share_pct": [30.6, 3.4, 60.0, 40.0]})
+    >>> with_remainder(s).query("answer_id == 'not given'")[["year", "share_pct"]].to_dict("records")
+    [{'year': 2021, 'share_pct': 66.0}]
+    """
+    stated = shares.dropna(subset=[value])
+    rest = (100 - stated.groupby(by)[value].sum()).round(1).rename(value).reset_index()
+    rest = rest[rest[value] > 0].assign(**{key: label})
+    return pd.concat([stated, rest], ignore_index=True)
