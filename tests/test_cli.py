@@ -18,7 +18,7 @@ def test_validate_clean_data_prints_one_line(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
     assert len(out.strip().splitlines()) == 1
-    assert out.startswith("ok: 12 datasets")
+    assert out.startswith("ok: 17 datasets")
 
 
 def test_console_script_exit_codes(data_copy):
@@ -44,7 +44,7 @@ def test_summary_lists_every_dataset(capsys):
     out = capsys.readouterr().out
     for name in ("sources", "actors", "agreements", "dc_projects", "investments", "milestones", "claims"):
         assert name in out
-    assert len(out.splitlines()) == 13  # header + 12 datasets
+    assert len(out.splitlines()) == 18  # header + 17 datasets
 
 
 def test_summary_refuses_bad_data(data_copy, capsys):

@@ -239,6 +239,66 @@ def table_without_rows(d):
     return [("claims.csv", 1, "*", "the table has no rows")]
 
 
+# ---------------------------------------------------------------- 3b. meaning checks of the survey tables
+
+RESP = "survey_responses.csv"
+
+
+def _asean_2020_china(d) -> int:
+    return find_row(d / RESP, response_id="r2020_asean_forced_choice_china")
+
+
+def survey_share_above_100(d):
+    line = append_row(d / RESP, base=_asean_2020_china(d), response_id="too_much", share_pct="130", is_preferred="false")
+    return [(RESP, line, "share_pct", "above the maximum 100")]
+
+
+def survey_two_preferred_values(d):
+    line = append_row(d / RESP, base=_asean_2020_china(d), response_id="second_opinion", share_pct="46.0")
+    return [(RESP, line, "is_preferred", "two preferred values for one figure")]
+
+
+def survey_no_preferred_value(d):
+    row = _asean_2020_china(d)
+    set_cell(d / RESP, "is_preferred", "false", row=row)
+    return [(RESP, row + 2, "is_preferred", "no preferred value for this figure")]
+
+
+def survey_sides_do_not_add_up(d):
+    row = _asean_2020_china(d)
+    set_cell(d / RESP, "share_pct", "56.4", row=row)  # with the US side's 53.6: 110
+    return [(RESP, row + 2, "share_pct", "add up to 56.4 + 53.6 = 110, not 100")]
+
+
+def survey_disputed_value_not_preferred_is_fine(d):
+    """Control: Viet Nam 2024 has 79.0 (preferred) and 79.6 (not): only the preferred side is summed."""
+    return []
+
+
+def survey_state_with_bloc_weighting(d):
+    row = find_row(d / RESP, response_id="r2020_brn_forced_choice_china")
+    set_cell(d / RESP, "weighting", "equal country weights", row=row)
+    return [(RESP, row + 2, "weighting", "for a state (BRN) must be one of: country sample")]
+
+
+def survey_neither_share_nor_words(d):
+    row = _asean_2020_china(d)
+    set_cell(d / RESP, "share_pct", "", row=row)
+    return [(RESP, row + 2, "share_pct", "empty, and so is share_text")]
+
+
+def survey_answer_of_another_question(d):
+    row = _asean_2020_china(d)
+    set_cell(d / RESP, "answer_id", "not_siding", row=row)
+    return [(RESP, row + 2, "question_id+answer_id", "not found in survey_answers.csv question_id+answer_id")]
+
+
+def survey_unknown_edition(d):
+    row = _asean_2020_china(d)
+    set_cell(d / RESP, "edition_id", "sosea_1999", row=row)
+    return [(RESP, row + 2, "edition_id", "not found in survey_editions.csv edition_id")]
+
+
 # ---------------------------------------------------------------- 4. never a traceback
 
 
@@ -329,9 +389,21 @@ CASES = [contract_table_removed_and_dangling_key, contract_column_removed, contr
          delivered_after_status_as_of, delivered_in_the_future, delivered_without_date,
          delivered_backed_by_older_source, signed_after_status_as_of, unknown_currency, zero_exchange_rate,
          year_3023, date_3023, table_without_rows,
+         survey_share_above_100, survey_two_preferred_values, survey_no_preferred_value, survey_sides_do_not_add_up,
+         survey_state_with_bloc_weighting, survey_neither_share_nor_words, survey_answer_of_another_question,
+         survey_unknown_edition,
          data_file_is_a_folder, data_file_symlink_loop, descriptor_symlink_loop, descriptor_is_a_folder,
          resource_without_name, field_without_name, resources_as_object, descriptor_top_level_array,
          pattern_not_a_regex, header_trailing_comma, semicolon_delimiter, carriage_return_line_endings]
+
+
+CONTROLS = [origins_adjacent_is_fine, survey_disputed_value_not_preferred_is_fine]
+
+
+@pytest.mark.parametrize("case", CONTROLS, ids=[c.__name__ for c in CONTROLS])
+def test_controls_pass(case, data_copy):
+    assert case(data_copy) == []
+    assert aseanai.validate(data_copy) == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])

@@ -25,7 +25,7 @@ TABLE_1 = [  # the column's Table 1, "Agreement" and "Countries Involved", verba
     ("ASEAN-China MoU on Cooperation in Communications, Digital and Technology (2024-2029)", "ASEAN, China"),
 ]
 NOTEBOOKS = {"00_overview.ipynb", "01_partner_diversity.ipynb", "02_data_centres.ipynb", "03_investment.ipynb",
-             "04_governance.ipynb", "05_dominance.ipynb"}
+             "04_governance.ipynb", "05_dominance.ipynb", "06_words_and_deeds.ipynb"}
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_provenance_files_named_in_sources_exist(t):
         assert (REPO / path).is_file(), path
 
 
-FACT_SHEETS = [SEED.parents[1] / n for n in ("facts.md", "facts-2.md", "facts-extended.md")]
+FACT_SHEETS = [SEED.parents[1] / n for n in ("facts.md", "facts-2.md", "facts-extended.md", "facts-survey.md")]
 
 
 @pytest.mark.skipif(not all(p.exists() for p in FACT_SHEETS), reason="the fact sheets are not beside the repository")
@@ -223,3 +223,53 @@ def test_every_url_is_traceable_to_a_fact_sheet_or_provenance_log(t):
     text += "".join(p.read_text(encoding="utf-8") for p in (REPO / "docs" / "provenance").glob("*.md"))
     untraced = [u for u in t["sources"]["url"].dropna() if u not in text]
     assert untraced == [], "addresses found in no fact sheet or provenance log"
+
+
+# ---------------------------------------------------------------- the ISEAS survey (facts-survey.md)
+
+
+def _figure(t, year, country, question, answer, weighting=None):
+    r = t["survey_responses"]
+    mask = (r["edition_id"] == f"sosea_{year}") & (r["country_id"] == country) & (r["question_id"] == question) \
+        & (r["answer_id"] == answer)
+    if weighting is not None:
+        mask &= r["weighting"] == weighting
+    return r[mask]
+
+
+def test_survey_disputes_keep_both_values_and_prefer_one(t):
+    vn = _figure(t, 2024, "VNM", "forced_choice", "united_states").set_index("share_pct")
+    assert sorted(vn.index) == [79.0, 79.6]
+    assert vn.loc[79.0, "is_preferred"] and not vn.loc[79.6, "is_preferred"]
+    assert "79.0" in vn.loc[79.6, "note"], "the value not used says why"
+    asean = _figure(t, 2024, "ASEAN", "forced_choice", "united_states")
+    assert asean.loc[asean["is_preferred"], "share_pct"].tolist() == [49.5]
+
+
+def test_survey_2021_totals_first_published_and_restated(t):
+    cn = _figure(t, 2021, "ASEAN", "economic_power", "china").set_index("weighting")["share_pct"]
+    assert cn.to_dict() == {"before equal weights": 76.3, "equal country weights": 75.9}
+    pol = _figure(t, 2021, "ASEAN", "political_power", "china").set_index("is_restated")["share_pct"]
+    assert (pol[False], pol[True]) == (49.1, 49.8)
+
+
+def test_survey_side_no_source_states_is_absent_not_computed(t):
+    assert _figure(t, 2024, "BRN", "forced_choice", "united_states").empty  # only China's 70.1 is stated
+    assert _figure(t, 2024, "BRN", "forced_choice", "china")["share_pct"].tolist() == [70.1]
+    assert _figure(t, 2020, "VNM", "forced_choice", "china").empty  # the source is cut off
+
+
+def test_survey_2026_is_weak_and_off_by_default(t):
+    r = t["survey_responses"]
+    y2026 = r[r["edition_id"] == "sosea_2026"]
+    assert len(y2026) == 12 and y2026["is_candidate"].all()
+    assert set(y2026["evidence_level"]) == {"weak"}
+    assert not r.loc[r["edition_id"] != "sosea_2026", "is_candidate"].any()
+
+
+def test_survey_editions_and_samples(t):
+    e = t["survey_editions"].set_index("year")
+    assert e.loc[2024, "respondents"] == 1994 and e.loc[2024, "published_on"] == pd.Timestamp("2024-04-02")
+    assert e.loc[2021, "asean_weighting"] == "before equal weights" and e.loc[2022, "asean_weighting"] == "equal country weights"
+    s = t["survey_samples"].set_index(["edition_id", "country_id"])["respondents"]
+    assert (s[("sosea_2021", "KHM")], s[("sosea_2021", "VNM")]) == (26, 175)

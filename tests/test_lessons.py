@@ -15,7 +15,8 @@ import pytest
 
 from aseanai.notebooks import notebook_paths
 
-CORE = ["00_overview", "01_partner_diversity", "02_data_centres", "03_investment", "04_governance", "05_dominance"]
+CORE = ["00_overview", "01_partner_diversity", "02_data_centres", "03_investment", "04_governance", "05_dominance",
+        "06_words_and_deeds"]
 MAX_CELLS = 40
 MAX_LINES = 12
 CHECK, ANSWER, SOLUTION = "remove-cell", "answer", "solution"

@@ -81,6 +81,9 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
             for f in t.resource.fields:
                 if "x-actorTypes" in f.rules and t.frame is not None and not t.frame.empty:
                     _check_actor_role(t, f.name, set(f.rules["x-actorTypes"]), kinds)
+            rule = t.resource.rules.get("x-weightingByActor")
+            if rule and t.frame is not None and not t.frame.empty:
+                _check_by_actor_kind(t, rule, kinds)
     suffix = pkg.rules.get("x-precisionSuffix", "_precision")
     sources = tables.get("sources")
     for t in tables.values():
@@ -100,6 +103,15 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
             _check_status(t, rules["x-status"], sources if _ok(tables, "sources") else None)
         for rule in rules.get("x-requiredWhen", []):
             _check_required_when(t, rule["flag"], rule["fields"])
+        for group in rules.get("x-anyOf", []):
+            _check_any_of(t, group)
+        if "x-onePreferred" in rules:
+            _check_one_preferred(t, rules["x-onePreferred"]["flag"], rules["x-onePreferred"]["within"])
+        if "x-binarySum" in rules:
+            rule = rules["x-binarySum"]
+            ref = rule["binary"]
+            if _ok(tables, ref["resource"]):
+                _check_binary_sum(t, rule, tables[ref["resource"]])
     problems = [*pkg.problems, *(p for t in tables.values() for p in t.problems)]
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))
 
@@ -398,3 +410,81 @@ def _source_dates(sources: RawTable) -> dict[str, str | None]:
                     for p, k in zip(pub, prec)], dtype=object) if len(pub) else pub
     acc = np.where(sources.usable("accessed_on"), sources.stripped("accessed_on"), "")
     return {i: (max(p, a) or None) for i, p, a in zip(ids, pub, acc)}
+
+
+def _check_any_of(t: RawTable, columns: list[str]) -> None:
+    """At least one of ``columns`` holds a value (a share as a number, or the source's words for it)."""
+    empty = np.logical_and.reduce([t.stripped(c) == "" for c in columns])
+    t.problem(np.flatnonzero(empty), columns[0], f"empty, and so is {' and '.join(columns[1:])}: give one of them")
+
+
+def _group_codes(t: RawTable, within: list[str], rows: np.ndarray) -> np.ndarray:
+    keys = pd.MultiIndex.from_arrays([t.stripped(c)[rows] for c in within])
+    return pd.factorize(keys)[0]
+
+
+def _check_one_preferred(t: RawTable, flag: str, within: list[str]) -> None:
+    """Exactly one row of each group (one figure: edition, country, question, answer, weighting) is preferred.
+
+    Two preferred values would let row order decide which one a chart shows; none would drop the figure silently.
+    """
+    rows = np.flatnonzero(np.logical_and.reduce([t.usable(c) for c in within]))
+    if not len(rows):
+        return
+    on = _truth(t, flag)[rows]
+    group = _group_codes(t, within, rows)
+    count = np.bincount(group, weights=on.astype(float), minlength=group.max() + 1)
+    what = lambda i: ", ".join(f"{c} {t.stripped(c)[rows[i]]!r}" for c in within)  # noqa: E731
+    reported = set()
+    for i, g in enumerate(group):
+        if g in reported:
+            continue
+        members = rows[group == g]
+        lines = ", ".join(str(int(t.lines[r])) for r in members)
+        if count[g] > 1:
+            first = members[on[group == g]]
+            t.problem([first[1]], flag, f"two preferred values for one figure ({what(i)}; lines {lines}): mark one")
+            reported.add(g)
+        elif count[g] == 0:
+            t.problem([members[0]], flag, f"no preferred value for this figure ({what(i)}; lines {lines}): mark one")
+            reported.add(g)
+
+
+def _check_binary_sum(t: RawTable, rule: dict, questions: RawTable) -> None:
+    """Where both sides of a two-answer question are stated, their preferred values add up to about the total.
+
+    A side that no source states is simply absent: a lone value is never checked, and never completed.
+    """
+    field, within, flag = rule["field"], rule["within"], rule["flag"]
+    ref = rule["binary"]
+    binary_of = dict(zip(questions.stripped(ref["key"]), _truth(questions, ref["field"])))
+    q = t.stripped(ref["key"])
+    ok = t.usable(field) & _truth(t, flag) & np.array([bool(binary_of.get(v, False)) for v in q], dtype=bool)
+    ok &= np.logical_and.reduce([t.usable(c) for c in within])
+    rows = np.flatnonzero(ok)
+    if not len(rows):
+        return
+    values = _numbers(t, field)[rows]
+    group = _group_codes(t, within, rows)
+    for g in np.unique(group):
+        members = rows[group == g]
+        if len(members) < 2:
+            continue
+        total = float(values[group == g].sum())
+        if abs(total - rule["total"]) > rule["tolerance"] + 1e-9:
+            lines = ", ".join(str(int(t.lines[r])) for r in members)
+            shown = " + ".join(f"{v:g}" for v in values[group == g])
+            t.problem([members[0]], field, f"the two sides of a two-answer question add up to {shown} = {total:g}, "
+                                          f"not {rule['total']:g} (within {rule['tolerance']:g}) (lines {lines})")
+
+
+def _check_by_actor_kind(t: RawTable, rule: dict, kinds: dict[str, str]) -> None:
+    """A value allowed only for some kinds of actor: a state's row is its own sample, a bloc's row a weighted total."""
+    field, actor = rule["field"], rule["actor"]
+    values, actors = t.stripped(field), t.stripped(actor)
+    for r in np.flatnonzero(t.usable(field) & t.usable(actor)):
+        kind = kinds.get(actors[r])
+        allowed = rule.get(kind)
+        if allowed is not None and values[r] not in allowed:
+            want = ", ".join(allowed)
+            t.problem([r], field, f"for a {kind} ({actors[r]}) must be one of: {want} ({found(values[r])})")

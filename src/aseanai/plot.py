@@ -33,7 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 __all__ = ["ORIGIN_COLORS", "OTHER_COLOR", "UNKNOWN_COLOR", "COUNTRY_NAMES", "VERDICT_COLORS", "ASEAN_TILES",
            "set_style", "origin_color", "origin_palette", "bars", "stacked_bars", "timeline", "tile_map",
-           "partner_network", "year_labels", "source_note", "figures_dir", "set_figures_dir", "save"]
+           "partner_network", "dots", "year_labels", "source_note", "figures_dir", "set_figures_dir", "save"]
 
 #: One colour per origin, used by every chart. Every pair of these colours
 #: (with :data:`OTHER_COLOR` and :data:`UNKNOWN_COLOR`) is at least 20 apart
@@ -624,6 +624,99 @@ def timeline(data: pd.DataFrame, *, x: str, y: str, hue: str | None = None, hue_
         handles.append(mpl.lines.Line2D([], [], marker="o", ls="none", mfc="white", mec="#555555",
                                         label=_axis_label(planned)))
     _legend(ax, handles, None, "best")
+    return ax
+
+
+def dots(data: pd.DataFrame, *, x: str, y: str, low: str | None = None, high: str | None = None,
+         hue: str | None = None, hue_order=None, palette=None, hollow: str | None = None, order=None,
+         missing_label: str = "unmeasured", reference: float | None = None, ax=None, legend="outside", **kwargs):
+    """Dots on a value axis, one row per ``y``, with an optional interval; a missing value is written, never drawn.
+
+    Several rows may share a ``y`` (one dot per ``hue``, nudged apart). A row
+    whose ``x`` is missing gets no dot but the italic text ``missing_label``,
+    unless another row of the same ``y`` has a value.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per dot.
+    x : str
+        Column of values (missing allowed).
+    y : str
+        Column of row labels (a missing one raises ``ValueError``).
+    low, high : str, optional
+        Columns of an interval drawn as a line through the dot.
+    hue : str, optional
+        Column that colours the dots; default origin colours when the values are origins.
+    hue_order, palette
+        As in :func:`bars`.
+    hollow : str, optional
+        Boolean column: True draws an open marker (a value computed, not stated).
+    order : list, optional
+        Values of ``y``, top to bottom.
+    missing_label : str
+        Text for a row without any value.
+    reference : float, optional
+        A dashed vertical line at this value (50: an even split).
+    ax : Axes, optional
+        Where to draw; defaults to ``plt.gca()``.
+    legend : {"outside", "none"} or a matplotlib location
+        Where the hue legend goes.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> from aseanai import plot
+    >>> d = pd.DataFrame({"state": ["Malaysia", "Lao PDR"], "balance": [20.0, None]})
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot.dots(d, x="balance", y="state", ax=ax)
+    >>> [t.get_text() for t in ax.texts]
+    ['unmeasured']
+    """
+    ax = _ax(ax)
+    d = data.reset_index(drop=True)
+    ys = _labels(d, y, "dots")
+    rows = [_label(o) for o in order] if order is not None else list(dict.fromkeys(ys))
+    ypos = {r: i for i, r in enumerate(rows)}
+    hues, levels, colors, row_colors = _row_colors(d, hue, hue_order, palette, kwargs.pop("color", None) or NEUTRAL_COLOR)
+    values = pd.to_numeric(d[x], errors="coerce").astype(float).to_numpy()
+    present = [lv for lv in levels if lv in set(hues)] if hue is not None else []
+    step = min(0.22, 0.8 / len(present)) if len(present) > 1 else 0.0
+    offset = {lv: (i - (len(present) - 1) / 2) * step for i, lv in enumerate(present)}
+    has_value = {r: False for r in rows}
+    for i in range(len(d)):
+        if ys[i] in ypos and not np.isnan(values[i]):
+            has_value[ys[i]] = True
+    for i in range(len(d)):
+        if ys[i] not in ypos or np.isnan(values[i]):
+            continue
+        yy = ypos[ys[i]] + (offset.get(hues[i], 0.0) if hue is not None else 0.0)
+        color = row_colors[i]
+        if low is not None and high is not None and not (_is_missing(d.at[i, low]) or _is_missing(d.at[i, high])):
+            ax.plot([float(d.at[i, low]), float(d.at[i, high])], [yy, yy], color=color, lw=2.5, alpha=0.35,
+                    solid_capstyle="butt", zorder=2)
+        open_ = hollow is not None and _truthy(d.at[i, hollow])
+        ax.plot([values[i]], [yy], marker="o", ms=6, ls="none", zorder=3, mec=color,
+                mfc="white" if open_ else color, **kwargs)
+    for r, i in ypos.items():
+        if not has_value[r]:
+            ax.annotate(missing_label, xy=(0, i), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize="small", style="italic", color="#555555")
+    if reference is not None:
+        ax.axvline(reference, color="#555555", ls="--", lw=1, zorder=1)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(_axis_label(x))
+    ax.set_ylabel("")
+    if hue is not None:
+        handles = [mpl.lines.Line2D([], [], marker="o", ls="none", color=colors[lv], label=lv) for lv in present]
+        _legend(ax, handles, _axis_label(hue), legend)
     return ax
 
 
