@@ -50,7 +50,7 @@ JBENV := .tools/jbenv
 
 $(JBENV)/.installed: $(STAMP)
 	rm -rf $(JBENV) && $(PYTHON) -m venv $(JBENV)
-	$(JBENV)/bin/python -m pip install --quiet --disable-pip-version-check "jupyter-book>=1,<2"
+	$(JBENV)/bin/python -m pip install --quiet --disable-pip-version-check "jupyter-book==1.0.4.post1"  # the 1.x peer, pinned: its timings stay comparable
 	$(BIN)/python -m ipykernel install --prefix $(JBENV) --name python3 --display-name "Python 3 (aseanai .venv)"
 	@touch $@
 
