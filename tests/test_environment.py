@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+
+import pytest
 from importlib.metadata import version
 
 from conftest import REPO
@@ -94,3 +96,15 @@ def test_binder_builds_from_the_root_environment_yml():
     (pip,) = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
     assert "-e ." in pip
     assert "pip" in deps and "python=3.11" in deps
+
+
+def test_git_tracks_no_generated_files():
+    """Only sources, data, lessons (with outputs) and the README's figures are committed: no report, cache or venv."""
+    import subprocess
+
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    generated = [p for p in tracked if p.split("/")[0] in {"build", ".aseanai-cache", ".venv", ".tools", "dist"}
+                 or "/.cache/" in f"/{p}" or "/_data/" in p or "/_lessons/" in p or "__pycache__" in p]
+    assert not generated, f"generated files are committed: {generated[:5]}"
