@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
 
 import pytest
-from importlib.metadata import version
 
 from conftest import REPO
 
