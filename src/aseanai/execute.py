@@ -481,7 +481,9 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
     workers, at most ``jobs``, start and warm their kernels at once, while the
     cache is opened and searched, instead of after: a rebuild after one notebook
     changed then waits for one kernel start less. If the cache serves them
-    after all, the warm kernels are shut down unused.
+    after all, the warm kernels are shut down unused; if more notebooks need
+    executing than expected (a damaged cache entry), they queue on the warm
+    workers, which may be fewer than ``jobs``.
     """
     import nbformat
 
