@@ -221,29 +221,36 @@ def _report_files(out: Path) -> dict[str, str]:
     return {str(p.relative_to(out)): file_digest(p) for p in files if p.is_file()}
 
 
-def _up_to_date(out: Path, cache: Path, inputs: dict) -> dict | None:
-    """The manifest of the report in ``out`` if it was built from ``inputs`` and no file in it changed since."""
+def _read_manifest(cache: Path, out: Path) -> dict | None:
+    """The manifest the last build wrote for the report in ``out``, or None (none, or unreadable)."""
     try:
         manifest = json.loads(_manifest_path(cache, out).read_text(encoding="utf-8"))
-        if manifest["inputs"] == inputs and out.is_dir() and _report_files(out) == manifest["files"]:
-            return manifest
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
-def _changed(cache: Path, out: Path, inputs: dict) -> int:
-    """How many notebooks changed since the last report in ``out`` (all of them when anything else changed).
+def _up_to_date(out: Path, manifest: dict | None, inputs: dict) -> bool:
+    """Whether the report in ``out`` was built from ``inputs`` and no file in it changed since."""
+    try:
+        return (manifest is not None and manifest["inputs"] == inputs and out.is_dir()
+                and _report_files(out) == manifest["files"])
+    except (OSError, KeyError, TypeError):
+        return False
+
+
+def _changed(manifest: dict | None, inputs: dict) -> int:
+    """How many notebooks changed since the last report (all of them when anything else changed).
 
     A guess made before the cache is opened: a notebook whose markdown alone
     changed counts, although the cache will serve it.
     """
     try:
-        before = json.loads(_manifest_path(cache, out).read_text(encoding="utf-8"))["inputs"]
+        before = manifest["inputs"]
         if before["key"] != inputs["key"]:
             return len(inputs["notebooks"])
         known = {name: digest for name, digest in before["notebooks"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return len(inputs["notebooks"])
     return sum(known.get(name) != digest for name, digest in inputs["notebooks"])
 
@@ -294,9 +301,9 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
         inputs = _inputs(key, nb_paths, out)
     except OSError as exc:
         raise BuildError(f"cannot read the build's inputs: {exc}") from None
+    manifest = _read_manifest(cache, out)
     if not force and not update_notebooks:
-        manifest = _up_to_date(out, cache, inputs)
-        if manifest is not None:  # the same inputs made this very report: nothing to do
+        if _up_to_date(out, manifest, inputs):  # the same inputs made this very report: nothing to do
             stream.write(f"up to date: {len(nb_paths)} notebooks, nothing changed since the last build\n")
             progress = Progress([p.name for p in nb_paths], stream)
             results = [Result(p.name, 0.0, "cached", None, manifest["titles"].get(p.name, "")) for p in nb_paths]
@@ -337,7 +344,7 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
 
         results = execute_all(nb_paths, jobs=jobs, env=env, staging=staging, stamp=stamp, cache=open_cache,
                               force=force, timeout=timeout, stream=stream,
-                              expected=len(nb_paths) if force else _changed(cache, out, inputs))
+                              expected=len(nb_paths) if force else _changed(manifest, inputs))
         report = Report(out, 0.0, results)
         if report.failures:
             raise BuildError(_failure_text(report.failures, out))
