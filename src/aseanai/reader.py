@@ -110,17 +110,28 @@ class RawTable:
 _EDGE_SPACE = re.compile(r"(?:\A|\n)[^\S\n]|[^\S\n](?:\n|\Z)")
 
 
+def _as_lines(values: np.ndarray) -> str | None:
+    """The values joined by line breaks, for one regular expression scan over all of them (in C).
+
+    None when a loop over the values is as quick (64 or fewer), or when a value
+    holds a line break of its own (a line would then not be a value).
+    """
+    if len(values) <= 64:
+        return None
+    joined = "\n".join(values)
+    return joined if joined.count("\n") == len(values) - 1 else None
+
+
 def _stripped(raw: np.ndarray) -> np.ndarray:
     """The values stripped of surrounding white space; ``raw`` itself when no value has any.
 
     One regular expression scan over the values joined by line breaks finds
-    out whether any value starts or ends with white space (in C); only then
-    is each value stripped.
+    out whether any value starts or ends with white space; only then is each
+    value stripped.
     """
-    if len(raw) > 64:
-        joined = "\n".join(raw)
-        if joined.count("\n") == len(raw) - 1 and _EDGE_SPACE.search(joined) is None:
-            return raw
+    joined = _as_lines(raw)
+    if joined is not None and _EDGE_SPACE.search(joined) is None:
+        return raw
     return np.array([v.strip() for v in raw], dtype=object)
 
 
@@ -458,13 +469,12 @@ def _matches(pattern: str, vals: np.ndarray, ok: np.ndarray, delimiter: str | No
     """
     whole, misfit = _patterns(pattern)
     picked = vals[ok]
-    if misfit is not None and len(picked) > 64:
-        joined = "\n".join(picked)
-        if joined.count("\n") == len(picked) - 1:  # no value holds a line break of its own
-            if delimiter:
-                joined = joined.replace(delimiter, "\n")
-            if misfit.search(joined) is None:
-                return np.ones(len(vals), dtype=bool)
+    joined = _as_lines(picked) if misfit is not None else None
+    if joined is not None:
+        if delimiter:
+            joined = joined.replace(delimiter, "\n")
+        if misfit.search(joined) is None:
+            return np.ones(len(vals), dtype=bool)
     if delimiter:
         each = [all(whole.fullmatch(x) for x in v.split(delimiter)) for v in picked]
     else:
