@@ -210,6 +210,13 @@ def signed_after_status_as_of(d):
     return [("agreements.csv", line, "status_as_of", "earlier than the signed_on it confirms")]
 
 
+def signed_backed_by_older_source(d):
+    # an agreement signed in May 2024 cannot rest only on a source of December 2023 (Kominfo's circular did)
+    line = append_row(d / "agreements.csv", agreement_id="unbacked_signing", status="signed", signed_on="2024-05-02",
+                      signed_on_precision="day", status_as_of="2024-06-01", source_ids="edb_2023_12_nais2")
+    return [("agreements.csv", line, "source_ids", "backed only by sources dated before it (latest 2023-12)")]
+
+
 def unknown_currency(d):
     line = append_row(d / "investments.csv", investment_id="xyz_money", currency="XYZ", usd_per_unit="",
                       amount_usd="", fx_on="")
@@ -387,7 +394,7 @@ CASES = [contract_table_removed_and_dangling_key, contract_column_removed, contr
          contract_primary_key_changed, contract_constraint_weakened, contract_type_changed, contract_table_added,
          shares_above_one, share_negative, restates_itself, restates_cycle, builds_on_cycle, origins_overlap,
          delivered_after_status_as_of, delivered_in_the_future, delivered_without_date,
-         delivered_backed_by_older_source, signed_after_status_as_of, unknown_currency, zero_exchange_rate,
+         delivered_backed_by_older_source, signed_after_status_as_of, signed_backed_by_older_source, unknown_currency, zero_exchange_rate,
          year_3023, date_3023, table_without_rows,
          survey_share_above_100, survey_two_preferred_values, survey_no_preferred_value, survey_sides_do_not_add_up,
          survey_state_with_bloc_weighting, survey_neither_share_nor_words, survey_answer_of_another_question,
