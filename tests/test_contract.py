@@ -217,6 +217,24 @@ def signed_backed_by_older_source(d):
     return [("agreements.csv", line, "source_ids", "backed only by sources dated before it (latest 2023-12)")]
 
 
+def opening_reported_before_it_happened(d):
+    # an opening in May 2024 cannot rest only on a source of December 2023: it could only announce it
+    line = append_row(d / "dc_projects.csv", project_id="unreported_opening", event="opening", event_on="2024-05-02",
+                      event_on_precision="day", source_ids="edb_2023_12_nais2")
+    return [("dc_projects.csv", line, "source_ids", "event_on 2024-05-02 is backed only by sources dated before it")]
+
+
+def pledge_reported_before_it_was_made(d):
+    line = append_row(d / "investments.csv", investment_id="unreported_pledge", announced_on="2024-05-02",
+                      announced_on_precision="day", restates_id="", source_ids="edb_2023_12_nais2")
+    return [("investments.csv", line, "source_ids", "announced_on 2024-05-02 is backed only by sources dated before")]
+
+
+def mirror_without_its_original(d):
+    line = append_row(d / "sources.csv", base=1, source_id="copied_page", is_mirror="true", note="")
+    return [("sources.csv", line, "note", "required for a mirror (say whose item it reproduces) (is_mirror is true)")]
+
+
 def unknown_currency(d):
     line = append_row(d / "investments.csv", investment_id="xyz_money", currency="XYZ", usd_per_unit="",
                       amount_usd="", fx_on="")
@@ -394,7 +412,8 @@ CASES = [contract_table_removed_and_dangling_key, contract_column_removed, contr
          contract_primary_key_changed, contract_constraint_weakened, contract_type_changed, contract_table_added,
          shares_above_one, share_negative, restates_itself, restates_cycle, builds_on_cycle, origins_overlap,
          delivered_after_status_as_of, delivered_in_the_future, delivered_without_date,
-         delivered_backed_by_older_source, signed_after_status_as_of, signed_backed_by_older_source, unknown_currency, zero_exchange_rate,
+         delivered_backed_by_older_source, signed_after_status_as_of, signed_backed_by_older_source, opening_reported_before_it_happened,
+         pledge_reported_before_it_was_made, mirror_without_its_original, unknown_currency, zero_exchange_rate,
          year_3023, date_3023, table_without_rows,
          survey_share_above_100, survey_two_preferred_values, survey_no_preferred_value, survey_sides_do_not_add_up,
          survey_state_with_bloc_weighting, survey_neither_share_nor_words, survey_answer_of_another_question,

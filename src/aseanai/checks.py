@@ -85,7 +85,7 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
             if rule and t.frame is not None and not t.frame.empty:
                 _check_by_actor_kind(t, rule, kinds)
     suffix = pkg.rules.get("x-precisionSuffix", "_precision")
-    sources = tables.get("sources")
+    dated = _source_dates(tables["sources"]) if _ok(tables, "sources") else None
     for t in tables.values():
         if t.frame is None or t.frame.empty:
             continue
@@ -100,9 +100,14 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
         if "x-usd" in rules:
             _check_usd(t, rules["x-usd"])
         if "x-status" in rules:
-            _check_status(t, rules["x-status"], sources if _ok(tables, "sources") else None)
+            _check_status(t, rules["x-status"], dated)
+        if "x-reportedBy" in rules and dated is not None:
+            for rule in rules["x-reportedBy"]:
+                column = rule["date"]
+                _check_reported(t, np.flatnonzero(t.usable(column) & t.usable(rule["sources"])), column,
+                                rule["sources"], dated, lambda r, c=column: f"{c} {t.stripped(c)[r]} is backed only by sources")
         for rule in rules.get("x-requiredWhen", []):
-            _check_required_when(t, rule["flag"], rule["fields"])
+            _check_required_when(t, rule)
         for group in rules.get("x-anyOf", []):
             _check_any_of(t, group)
         if "x-onePreferred" in rules:
@@ -264,15 +269,18 @@ def _truth(t: RawTable, column: str) -> np.ndarray:
     return np.isin(t.stripped(column), list(f.true_values))
 
 
-def _check_required_when(t: RawTable, flag: str, columns: list[str]) -> None:
-    """Columns required when a boolean flag is true, and empty when it is false (Table 1's own text)."""
+def _check_required_when(t: RawTable, rule: dict) -> None:
+    """Columns required when a boolean flag is true (for ``rule["what"]``), and, where the rule is
+    ``exclusive``, empty when it is false (Table 1's own text belongs to Table 1 instruments only)."""
+    flag, what = rule["flag"], rule.get("what", f"a row whose {rule['flag']} is true")
     on = _truth(t, flag)
-    for c in columns:
+    for c in rule["fields"]:
         v = t.stripped(c)
         empty = v == ""
-        t.problem(np.flatnonzero(on & empty), c, f"required for a Table 1 instrument ({flag} is true)")
-        t.problem(np.flatnonzero(~on & ~empty), c,
-                  lambda r: f"only for Table 1 instruments, but {flag} is false ({found(v[r])})")
+        t.problem(np.flatnonzero(on & empty), c, f"required for {what} ({flag} is true)")
+        if rule.get("exclusive"):
+            t.problem(np.flatnonzero(~on & ~empty), c,
+                      lambda r: f"only for {what}, but {flag} is false ({found(v[r])})")
 
 
 # ---------------------------------------------------------------- meaning checks
@@ -361,13 +369,13 @@ def _period(a: str, b: str) -> str:
     return f"{'open' if a.startswith('0000') else a} to {'open' if b.startswith('9999') else b}"
 
 
-def _check_status(t: RawTable, rule: dict, sources: RawTable | None) -> None:
+def _check_status(t: RawTable, rule: dict, dated: dict[str, str | None] | None) -> None:
     """A status confirms an event: its date is given where required, on or before ``status_as_of``, and
     on or before today; and some source is dated on or after it (a source cannot confirm what came later)."""
     status, as_of = t.stripped(rule["field"]), t.stripped(rule["asOf"])
     has_as_of = t.usable(rule["asOf"])
     today = dt.date.today().isoformat()
-    dated = _source_dates(sources) if sources is not None and rule.get("sources") else None
+    dated = dated if rule.get("sources") else None
     for value, event in rule["events"].items():
         column = event["date"]
         mine = np.flatnonzero(status == value)
@@ -384,15 +392,33 @@ def _check_status(t: RawTable, rule: dict, sources: RawTable | None) -> None:
                                                  f"< {column} {date[r]}): a status cannot be known before the event")
         t.problem(rows[date[rows] > today], column,
                   lambda r: f"{rule['field']} is {value!r} but the date is after today ({today}) ({found(date[r])})")
-        if dated is None:
-            continue
-        cited = t.stripped(rule["sources"])
-        for r in rows:
-            dates = [dated.get(s.strip()) for s in cited[r].split(";") if s.strip() in dated]
-            if dates and all(d is not None and d < date[r] for d in dates):
-                latest = max(dates).replace("-99", "")
-                t.problem([r], rule["sources"], f"{rule['field']} {value!r} on {date[r]} is backed only by sources "
-                                                f"dated before it (latest {latest}); cite one that reports the event")
+        if dated is not None:
+            _check_reported(t, rows, column, rule["sources"], dated,
+                            lambda r: f"{rule['field']} {value!r} on {date[r]} is backed only by sources")
+
+
+def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, dated: dict[str, str | None],
+                    what) -> None:
+    """Each row's ``column`` date is reported by some cited source dated on or after it.
+
+    A source published before an event cannot report it (it can only announce it): when every cited
+    source with a known date is older than the row's date, the row says something its sources do not.
+    ``what(r)`` starts the message.
+    """
+    if not len(rows):
+        return
+    date = t.stripped(column)
+    ids = pd.Series(t.stripped(cited_in)[rows], index=rows).str.split(";").explode().str.strip()
+    found_dates = ids[ids.isin(dated.keys())].map(dated)
+    if found_dates.empty:
+        return
+    undated = found_dates.isna().groupby(level=0).any()
+    latest = found_dates.dropna().groupby(level=0).max()
+    latest = latest[~undated.reindex(latest.index).to_numpy()]
+    for r, d in latest.items():
+        if d < date[r]:
+            t.problem([r], cited_in, f"{what(r)} dated before it (latest {d.replace('-99', '')}); "
+                                     "cite one that reports the event")
 
 
 def _source_dates(sources: RawTable) -> dict[str, str | None]:
