@@ -101,6 +101,9 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
             _check_usd(t, rules["x-usd"])
         if "x-status" in rules:
             _check_status(t, rules["x-status"], dated)
+        if "x-levelNeedsSource" in rules and _ok(tables, "sources"):
+            for rule in rules["x-levelNeedsSource"]:
+                _check_level_source(t, rule, tables["sources"])
         if "x-reportedBy" in rules and dated is not None:
             for rule in rules["x-reportedBy"]:
                 column = rule["date"]
@@ -419,6 +422,22 @@ def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, d
         if d < date[r]:
             t.problem([r], cited_in, f"{what(r)} dated before it (latest {d.replace('-99', '')}); "
                                      "cite one that reports the event")
+
+
+def _check_level_source(t: RawTable, rule: dict, sources: RawTable) -> None:
+    """A row whose evidence level is ``rule["level"]`` cites at least one source whose type is ``rule["sourceType"]``.
+
+    ``official`` means a government or ASEAN page or a verbatim reproduction of one (a mirror keeps the
+    type of what it reproduces), so an ``official`` row that cites only news cannot be right.
+    """
+    field, cited_in, want = rule["field"], rule["sources"], rule["sourceType"]
+    kind = dict(zip(sources.stripped("source_id"), sources.stripped("source_type")))
+    level, cited = t.stripped(field), t.stripped(cited_in)
+    for r in np.flatnonzero((level == rule["level"]) & t.usable(cited_in)):
+        ids = [s.strip() for s in cited[r].split(";") if s.strip() in kind]
+        if ids and not any(kind[s] == want for s in ids):
+            t.problem([r], field, f"{rule['level']!r} but no cited source is of type {want!r} "
+                                  f"(cited: {', '.join(sorted({kind[s] for s in ids}))})")
 
 
 def _source_dates(sources: RawTable) -> dict[str, str | None]:
