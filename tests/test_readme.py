@@ -67,7 +67,7 @@ def test_citation_and_changelog_name_the_data_version():
     import re
 
     version = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}", version)
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?", version), "YYYY.MM.DD, with .N for a later release the same day"
     assert f'version: "{version}"' in (REPO / "CITATION.cff").read_text(encoding="utf-8")
     assert f"## {version}" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"data version {version}" in (REPO / "README.md").read_text(encoding="utf-8")
