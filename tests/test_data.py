@@ -273,3 +273,18 @@ def test_survey_editions_and_samples(t):
     assert e.loc[2021, "asean_weighting"] == "before equal weights" and e.loc[2022, "asean_weighting"] == "equal country weights"
     s = t["survey_samples"].set_index(["edition_id", "country_id"])["respondents"]
     assert (s[("sosea_2021", "KHM")], s[("sosea_2021", "VNM")]) == (26, 175)
+
+
+# ---------------------------------------------------------------- provenance of the sources (issue 11)
+
+
+def test_a_source_without_its_title_says_why(t):
+    """A bracketed title is never mistaken for a page's title: it starts with the reason there is none."""
+    titles = t["sources"].set_index("source_id")["title"]
+    bracketed = titles[titles.str.startswith("[")]
+    real = {"taypartners_2024_10_aige"}  # the page's own title starts with "[IP Alert]"
+    unexplained = [s for s, v in bracketed.items() if s not in real and not v.startswith("[no title: ")]
+    assert unexplained == [], "a bracketed title must start with '[no title: <why>]'"
+    reasons = bracketed.drop(list(real)).str.extract(r"^\[no title: ([^\]]+)\]")[0]
+    assert reasons.notna().all() and (reasons.str.len() > 10).all(), "each says why in words"
+
