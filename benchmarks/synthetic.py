@@ -20,6 +20,8 @@ from aseanai.datapackage import read_package, repo_data_dir
 
 MEMBERS = ["BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM"]
 PARTNERS = ["USA", "CHN", "JPN", "KOR", "AUS"]
+#: An official page with no date: an 'official' row must cite one, and an undated source never contradicts a date.
+OFFICIAL_UNDATED = "column;dfat_sadea"
 COMPANIES = ["equinix", "microsoft", "gds", "dayone", "airtrunk", "bytedance", "google", "ntt"]
 
 
@@ -41,7 +43,7 @@ def make_dataset(dest: Path, n: int) -> Path:
         "ai_scope": "Synthetic row for the scaling benchmark.", "in_column_table": "false",
         "evidence_level": np.where(i % 7 == 0, "secondary", "official"), "is_candidate": "false",
         "fact_sheet_ref": "", "column_name": "",
-        "column_parties": "", "source_ids": "column", "note": "",
+        "column_parties": "", "source_ids": np.where(i % 7 == 0, "column", OFFICIAL_UNDATED), "note": "",
     })
     parties = pd.concat([
         pd.DataFrame({"agreement_id": ids, "actor_id": np.array(MEMBERS)[i % len(MEMBERS)], "side": "asean",

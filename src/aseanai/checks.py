@@ -406,38 +406,41 @@ def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, d
 
     A source published before an event cannot report it (it can only announce it): when every cited
     source with a known date is older than the row's date, the row says something its sources do not.
-    ``what(r)`` starts the message.
+    A row citing an undated source is not judged. The latest date is worked out once per distinct list of
+    sources (lists repeat), then compared with each row's date. ``what(r)`` starts the message.
     """
     if not len(rows):
         return
-    date = t.stripped(column)
-    ids = pd.Series(t.stripped(cited_in)[rows], index=rows).str.split(";").explode().str.strip()
-    found_dates = ids[ids.isin(dated.keys())].map(dated)
-    if found_dates.empty:
-        return
-    undated = found_dates.isna().groupby(level=0).any()
-    latest = found_dates.dropna().groupby(level=0).max()
-    latest = latest[~undated.reindex(latest.index).to_numpy()]
-    for r, d in latest.items():
-        if d < date[r]:
-            t.problem([r], cited_in, f"{what(r)} dated before it (latest {d.replace('-99', '')}); "
-                                     "cite one that reports the event")
+    col = t.column(cited_in)
+    latest = np.array([_latest_date(v, dated) for v in col.values], dtype=object)[col.codes[rows]]
+    date = t.stripped(column)[rows]
+    judged = latest != ""
+    for r, d in zip(rows[judged][latest[judged] < date[judged]], latest[judged][latest[judged] < date[judged]]):
+        t.problem([r], cited_in, f"{what(r)} dated before it (latest {d.replace('-99', '')}); "
+                                 "cite one that reports the event")
+
+
+def _latest_date(cited: str, dated: dict[str, str | None]) -> str:
+    """The latest date among the cited sources, or "" when none is known or one of them is undated."""
+    dates = [dated.get(s.strip()) for s in cited.split(";") if s.strip() in dated]
+    return "" if not dates or None in dates else max(dates)
 
 
 def _check_level_source(t: RawTable, rule: dict, sources: RawTable) -> None:
     """A row whose evidence level is ``rule["level"]`` cites at least one source whose type is ``rule["sourceType"]``.
 
     ``official`` means a government or ASEAN page or a verbatim reproduction of one (a mirror keeps the
-    type of what it reproduces), so an ``official`` row that cites only news cannot be right.
+    type of what it reproduces), so an ``official`` row that cites only news cannot be right. Judged once
+    per distinct list of sources.
     """
     field, cited_in, want = rule["field"], rule["sources"], rule["sourceType"]
     kind = dict(zip(sources.stripped("source_id"), sources.stripped("source_type")))
-    level, cited = t.stripped(field), t.stripped(cited_in)
-    for r in np.flatnonzero((level == rule["level"]) & t.usable(cited_in)):
-        ids = [s.strip() for s in cited[r].split(";") if s.strip() in kind]
-        if ids and not any(kind[s] == want for s in ids):
-            t.problem([r], field, f"{rule['level']!r} but no cited source is of type {want!r} "
-                                  f"(cited: {', '.join(sorted({kind[s] for s in ids}))})")
+    col = t.column(cited_in)
+    kinds = [sorted({kind[s.strip()] for s in v.split(";") if s.strip() in kind}) for v in col.values]
+    short = np.array([bool(k) and want not in k for k in kinds], dtype=bool)
+    rows = np.flatnonzero((t.stripped(field) == rule["level"]) & t.usable(cited_in) & short[col.codes])
+    t.problem(rows, field, lambda r: f"{rule['level']!r} but no cited source is of type {want!r} "
+                                     f"(cited: {', '.join(kinds[col.codes[r]])})")
 
 
 def _source_dates(sources: RawTable) -> dict[str, str | None]:
