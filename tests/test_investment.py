@@ -51,12 +51,12 @@ def test_pledges_are_told_apart_and_restatements_are_not_counted(toy):
     assert p.loc["c", "as_announced"] == "more than USD 2.5 bn"
 
 
-def test_the_bundled_pledges_have_one_restatement_and_no_missing_label():
+def test_the_bundled_pledges_have_two_restatements_and_no_missing_label():
     t = aseanai.load_all()
     p = investment.pledges(t["investments"], t["actors"], t["company_origins"])
     assert p["label"].is_unique
     assert p["label"].notna().all() and not p["label"].str.contains("nan|<NA>").any()
-    assert p.loc[~p["counted"], "investment_id"].tolist() == ["aws_malaysia_2024_restated"]
+    assert p.loc[~p["counted"], "investment_id"].tolist() == ["aws_malaysia_2024_restated", "bytedance_malaysia_2026_cumulative"]
 
 
 def test_growth_from_one_start_to_several_ends():
