@@ -102,3 +102,45 @@ def test_quick_scans_agree_with_value_by_value(size, odd):
             expected = [not k or all(re.fullmatch(pattern, x) for x in (v.split(delimiter) if delimiter else [v]))
                         for v, k in zip(vals, ok)]
             assert list(_matches(pattern, vals, ok, delimiter)) == expected, (odd, at, pattern, delimiter)
+
+
+# ---------------------------------------------------------------- the two ways a file is read
+
+
+CSV_CASES = {
+    "plain": b"a,b\n1,x\n2,y\n",
+    "crlf and a byte-order mark": b"\xef\xbb\xbfa,b\r\n1,x\r\n2,y\r\n",
+    "quoted comma and quote": b'a,b\n1,"x, ""y"""\n2,z\n',
+    "quoted line break": b'a,b\n1,"two\nlines"\n2,z\n',
+    "no final line break": b"a,b\n1,x\n2,y",
+    "short row": b"a,b\n1\n2,y\n",
+    "blank line": b"a,b\n1,x\n\n2,y\n",
+}
+
+
+@pytest.mark.parametrize("raw", list(CSV_CASES.values()), ids=list(CSV_CASES))
+def test_the_quick_reader_agrees_with_the_exact_one_or_steps_aside(raw):
+    """Small files take the csv module; large ones pandas' C parser, which must give the same rows and lines
+    (or decline, so that the exact reader runs)."""
+    from aseanai import reader
+
+    problems: list = []
+    exact = reader._read_exact(raw.decode("utf-8-sig"), ["a", "b"], "t.csv", problems)
+    quick = reader._read_fast(raw, ["a", "b"])
+    if quick is None:
+        return
+    assert exact is not None and not problems
+    pd.testing.assert_frame_equal(quick[0], exact[0])
+    assert quick[1].tolist() == exact[1].tolist()
+
+
+@pytest.mark.parametrize("path", sorted(read_package().root.glob("*.csv")), ids=lambda p: p.name)
+def test_both_readers_give_the_same_rows_for_every_bundled_file(path):
+    from aseanai import reader
+
+    raw = path.read_bytes()
+    header = raw.decode("utf-8-sig").split("\n", 1)[0].rstrip("\r").split(",")
+    quick, exact = reader._read_fast(raw, header), reader._read_exact(raw.decode("utf-8-sig"), header, path.name, [])
+    assert quick is not None, "the bundled files are plain enough for the quick reader"
+    pd.testing.assert_frame_equal(quick[0], exact[0])
+    assert quick[1].tolist() == exact[1].tolist()

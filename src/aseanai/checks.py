@@ -128,11 +128,6 @@ def _ok(tables: dict[str, RawTable], name: str) -> bool:
     return name in tables and tables[name].frame is not None
 
 
-def _values(t: RawTable, column: str) -> pd.Series:
-    v = t.column(column).values
-    return pd.Series(v[v != ""])
-
-
 def _check_foreign_keys(t: RawTable, tables: dict[str, RawTable]) -> None:
     for fk in t.resource.foreign_keys:
         ref = tables.get(fk.resource)
@@ -162,7 +157,8 @@ def _show(t: RawTable, columns, r: int) -> str:
 
 def _check_list_refs(t: RawTable, column: str, delimiter: str, ref: RawTable, ref_column: str) -> None:
     """Each item of a list column (``a;b``) must be a key of ``ref`` (source ids in sources.csv)."""
-    known = set(_values(ref, ref_column))
+    keys = ref.column(ref_column).values
+    known = set(keys[keys != ""].tolist())
     col = t.column(column)
     unknown = [[s for s in v.split(delimiter) if s.strip() not in known] if v else [] for v in col.values]
     has = np.array([bool(u) for u in unknown], dtype=bool)

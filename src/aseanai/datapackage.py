@@ -348,12 +348,20 @@ def _json_kind(x) -> str:
             type(None): "null"}.get(type(x), "a number")
 
 
-class _Lines:
-    """Line numbers in the descriptor's text (JSON keeps none), found by searching for names."""
+_NAME_RX = re.compile(r'"name"\s*:\s*("(?:[^"\\]|\\.)*")')
 
-    def __init__(self, lines: list[str], end: int | None = None):
+
+class _Lines:
+    """Line numbers in the descriptor's text (JSON keeps none), found by searching for names.
+
+    The lines holding ``"name": ...`` are indexed once per text (one scan), so that looking up every
+    table and field stays linear in the size of the descriptor.
+    """
+
+    def __init__(self, lines: list[str], end: int | None = None, names: dict[str, list[int]] | None = None):
         self.lines = lines
         self.end = len(lines) if end is None else end  # search no further (the next table's first line)
+        self.names = names if names is not None else _name_index(lines)
 
     def find(self, pattern: str, start: int = 0) -> int:
         rx = re.compile(pattern)
@@ -363,10 +371,27 @@ class _Lines:
         return 0
 
     def name(self, name: str, start: int = 0) -> int:
-        return self.find(r'"name"\s*:\s*' + re.escape(json.dumps(name)), start)
+        end = min(self.end, len(self.lines))
+        return next((n + 1 for n in self.names.get(name, ()) if start <= n < end), 0)
 
     def key(self, key: str, start: int = 0) -> int:
         return self.find(re.escape(json.dumps(key)) + r"\s*:", start)
+
+
+def _name_index(lines: list[str]) -> dict[str, list[int]]:
+    """Each name given as ``"name": "..."``, with the (0-based) lines that give it, in order."""
+    index: dict[str, list[int]] = {}
+    for n, line in enumerate(lines):
+        if '"name"' not in line:
+            continue
+        for m in _NAME_RX.finditer(line):
+            text = m.group(1)
+            try:
+                name = text[1:-1] if "\\" not in text else json.loads(text)
+            except ValueError:
+                continue
+            index.setdefault(name, []).append(n)
+    return index
 
 
 def _against_contract(root: Path, descriptor: dict, lines: list[str], shown: str) -> Package:
@@ -401,7 +426,7 @@ def _against_contract(root: Path, descriptor: dict, lines: list[str], shown: str
     for spec in contract["resources"]:
         name = spec["name"]
         res, line = by_name.pop(name, (None, res_line))
-        at = _Lines(lines, end=next((s - 1 for s in starts if s > line), None))
+        at = _Lines(lines, end=next((s - 1 for s in starts if s > line), None), names=at.names)
         here = f"resources[{name}]"
         if res is None:
             problem(res_line, here, f"table missing from the descriptor (the library's contract requires "
@@ -416,7 +441,7 @@ def _against_contract(root: Path, descriptor: dict, lines: list[str], shown: str
         docs = _check_fields(spec, schema, line, at, here, problem)
         _check_keys(spec, schema, line, at, here, problem)
         resources.append(_resource(spec, res, docs, at.key("path", line - 1) if res else 0))
-    at = _Lines(lines)
+    at = _Lines(lines, names=at.names)
     for name, (_res, line) in by_name.items():
         problem(line, f"resources[{name}]", "table not in the library's contract (aseanai/contract/datapackage.json)")
     rules = {k: v for k, v in contract.items() if k.startswith("x-")}

@@ -31,6 +31,8 @@ from .datapackage import (DataError, Package, Problem, Resource, describe_os_err
 __all__ = ["load", "read_raw", "to_frame", "RawTable"]
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Below this many bytes a file is read with the csv module (exact line numbers, no pandas parser setup).
+_SMALL_FILE = 1 << 20
 _INT = r"[+-]?\d+"
 _NUM = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 _KIND = {"date": "not a valid date (YYYY-MM-DD)", "integer": "not a whole number", "number": "not a number",
@@ -66,12 +68,13 @@ class RawTable:
     problems: list[Problem] = dc_field(default_factory=list)
     bad: dict = dc_field(default_factory=dict)  # column -> bool mask of rows already reported
     _columns: dict = dc_field(default_factory=dict, repr=False)
+    arrays: dict | None = dc_field(default=None, repr=False)  # column -> object array, when read by the csv module
 
     def column(self, name: str) -> Column:
         """The column's distinct values and codes (computed once)."""
         if name not in self._columns:
-            codes, uniques = pd.factorize(self.frame[name].to_numpy(dtype=object))
-            raw = np.asarray(uniques, dtype=object)
+            values = self.arrays[name] if self.arrays is not None else self.frame[name].to_numpy(dtype=object)
+            codes, raw = _factorize(values)
             self._columns[name] = Column(codes, raw, _stripped(raw))
         return self._columns[name]
 
@@ -107,7 +110,31 @@ class RawTable:
         return mask
 
 
-_EDGE_SPACE = re.compile(r"(?:\A|\n)[^\S\n]|[^\S\n](?:\n|\Z)")
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values (in order of first appearance), as :func:`pandas.factorize` gives them.
+
+    A dictionary is quicker than pandas for the few hundred values of a small table; pandas for more.
+    """
+    if len(values) > 1000:
+        codes, uniques = pd.factorize(values)
+        return codes, np.asarray(uniques, dtype=object)
+    seen: dict = {}
+    codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.intp, count=len(values))
+    return codes, np.array(list(seen), dtype=object)
+
+
+_LEAD_SPACE = re.compile(r"\n[^\S\n]")  # a literal first character: the scan runs at C speed
+
+
+def _edge_space(joined: str) -> bool:
+    """Whether any line of ``joined`` starts or ends with white space (other than the line break).
+
+    Trailing space is found as leading space in the reversed text, so both scans start from a literal
+    line break, which the regular expression engine finds quickly.
+    """
+    first, last = joined[:1], joined[-1:]
+    return ((first != "\n" and first.isspace()) or (last != "\n" and last.isspace())
+            or _LEAD_SPACE.search(joined) is not None or _LEAD_SPACE.search(joined[::-1]) is not None)
 
 
 def _as_lines(values: np.ndarray) -> str | None:
@@ -130,7 +157,7 @@ def _stripped(raw: np.ndarray) -> np.ndarray:
     value stripped.
     """
     joined = _as_lines(raw)
-    if joined is not None and _EDGE_SPACE.search(joined) is None:
+    if joined is not None and not _edge_space(joined):
         return raw
     return np.array([v.strip() for v in raw], dtype=object)
 
@@ -170,11 +197,12 @@ def read_raw(pkg: Package, name: str) -> RawTable:
     if _header_problems(header, res, shown, empty.problems):
         return empty
 
-    parsed = _read_fast(raw, header) or _read_exact(text, header, shown, empty.problems)
+    small = len(raw) < _SMALL_FILE  # the csv module is quicker than pandas' setup for a small file, and exact
+    parsed = (None if small else _read_fast(raw, header)) or _read_exact(text, header, shown, empty.problems)
     if parsed is None:
         return empty
-    frame, lines = parsed
-    table = RawTable(res, shown, frame, lines, empty.problems)
+    frame, lines, arrays = parsed
+    table = RawTable(res, shown, frame, lines, empty.problems, arrays=arrays)
     if frame.empty and res.rules.get("x-minRows", 0) > 0:
         table.problems.append(Problem(shown, 1, "*", "the table has no rows, only its header "
                                                      f"(the contract requires at least {res.rules['x-minRows']})"))
@@ -275,7 +303,7 @@ def _read_fast(raw: bytes, header: list[str]):
         return None
     if list(frame.columns) != header or len(frame) != len(starts):
         return None  # a quoted line break: take the exact path
-    return frame, np.arange(2, len(frame) + 2, dtype=np.int64)
+    return frame, np.arange(2, len(frame) + 2, dtype=np.int64), None
 
 
 def _read_exact(text: str, header: list[str], shown: str, problems: list[Problem]):
@@ -309,9 +337,11 @@ def _read_exact(text: str, header: list[str], shown: str, problems: list[Problem
             rows.append(row)
             lines.append(start)
         start = reader.line_num + 1
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(
+    columns = list(zip(*rows)) if rows else [()] * len(header)
+    arrays = {c: np.array(v, dtype=object) for c, v in zip(header, columns)}
+    frame = pd.DataFrame(arrays, dtype=object) if rows else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in header})
-    return frame, np.asarray(lines, dtype=np.int64)
+    return frame, np.asarray(lines, dtype=np.int64), arrays
 
 
 def _locate_byte(raw: bytes, offset: int, res: Resource) -> tuple[int, str]:
@@ -521,7 +551,8 @@ def to_frame(t: RawTable) -> pd.DataFrame:
             cats = list(f.enum)
             where = {v: i for i, v in enumerate(cats)}
             ucodes = np.array([-1 if m else where.get(v, -1) for v, m in zip(vals, missing)], dtype=np.int64)
-            out[f.name] = pd.Categorical.from_codes(ucodes[codes] if n else ucodes, categories=cats, ordered=True)
+            out[f.name] = pd.Categorical.from_codes(ucodes[codes] if n else ucodes, dtype=_enum_dtype(tuple(cats)),
+                                                    validate=False)  # codes come from the enum itself
             continue
         if f.type == "integer":
             u = pd.array([None if m else int(v) for v, m in zip(vals, missing)], dtype="Int64")
@@ -536,6 +567,12 @@ def to_frame(t: RawTable) -> pd.DataFrame:
             u = pd.array(np.where(missing, None, vals), dtype="string")
         out[f.name] = u.take(codes) if n else u[:0]
     return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+@lru_cache(maxsize=256)
+def _enum_dtype(categories: tuple) -> pd.CategoricalDtype:
+    """One ordered categorical dtype per enum, built once (building it validates the categories)."""
+    return pd.CategoricalDtype(list(categories), ordered=True)
 
 
 def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
