@@ -453,7 +453,7 @@ def write_results(r: dict, path: Path) -> str:
         lines += [f"| {b['notebook']} | {b['execute_s']:.2f} | {b['convert_s']:.2f} |" for b in r["breakdown"]]
         lines += [""]
     if "make_test_s" in r:
-        lines += [f"- `make test` {r['make_test_s']:.1f} s, of which the nbval part (the six notebooks under "
+        lines += [f"- `make test` {r['make_test_s']:.1f} s, of which the nbval part (every notebook under "
                   f"strict nbval, run alone) {r['nbval_s']:.1f} s"]
     if "scaling" in r:
         lines += ["", "### Scaling (synthetic agreements, parties and data-centre rows)", "",
