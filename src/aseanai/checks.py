@@ -405,15 +405,19 @@ def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, d
     A row citing an undated source is not judged. The latest date is worked out once per distinct list of
     sources (lists repeat), then compared with each row's date. ``what(r)`` starts the message.
     """
+    if cited_in in t.bad:
+        rows = rows[~t.bad[cited_in][rows]]  # one message per cell: a status rule may have reported it already
     if not len(rows):
         return
     col = t.column(cited_in)
     latest = np.array([_latest_date(v, dated) for v in col.values], dtype=object)[col.codes[rows]]
     date = t.stripped(column)[rows]
     judged = latest != ""
-    for r, d in zip(rows[judged][latest[judged] < date[judged]], latest[judged][latest[judged] < date[judged]]):
+    early = latest[judged] < date[judged]
+    for r, d in zip(rows[judged][early], latest[judged][early]):
         t.problem([r], cited_in, f"{what(r)} dated before it (latest {d.replace('-99', '')}); "
                                  "cite one that reports the event")
+    t.mark(cited_in, rows[judged][early])
 
 
 def _latest_date(cited: str, dated: dict[str, str | None]) -> str:
@@ -434,7 +438,7 @@ def _check_level_source(t: RawTable, rule: dict, sources: RawTable) -> None:
     col = t.column(cited_in)
     kinds = [sorted({kind[s.strip()] for s in v.split(";") if s.strip() in kind}) for v in col.values]
     short = np.array([bool(k) and want not in k for k in kinds], dtype=bool)
-    rows = np.flatnonzero((t.stripped(field) == rule["level"]) & t.usable(cited_in) & short[col.codes])
+    rows = np.flatnonzero((t.stripped(field) == rule["level"]) & short[col.codes])  # an old source is still a source
     t.problem(rows, field, lambda r: f"{rule['level']!r} but no cited source is of type {want!r} "
                                      f"(cited: {', '.join(kinds[col.codes[r]])})")
 
