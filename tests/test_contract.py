@@ -239,7 +239,8 @@ def official_level_without_official_source(d):
     # an instrument called 'official' that cites only a news page (the Straits Times report on SG-CN MoUs)
     line = append_row(d / "agreements.csv", agreement_id="news_only_official", evidence_level="official",
                       source_ids="st_2022_06_13_sg_cn_mous")
-    return [("agreements.csv", line, "evidence_level", "'official' but no cited source is of type 'official' (cited: news)")]
+    return [("agreements.csv", line, "evidence_level",
+             "'official' but no cited source is of type 'official' (cited: news)")]
 
 
 def unknown_currency(d):
@@ -419,8 +420,9 @@ CASES = [contract_table_removed_and_dangling_key, contract_column_removed, contr
          contract_primary_key_changed, contract_constraint_weakened, contract_type_changed, contract_table_added,
          shares_above_one, share_negative, restates_itself, restates_cycle, builds_on_cycle, origins_overlap,
          delivered_after_status_as_of, delivered_in_the_future, delivered_without_date,
-         delivered_backed_by_older_source, signed_after_status_as_of, signed_backed_by_older_source, opening_reported_before_it_happened,
-         pledge_reported_before_it_was_made, mirror_without_its_original, official_level_without_official_source, unknown_currency, zero_exchange_rate,
+         delivered_backed_by_older_source, signed_after_status_as_of, signed_backed_by_older_source,
+         opening_reported_before_it_happened, pledge_reported_before_it_was_made, mirror_without_its_original,
+         official_level_without_official_source, unknown_currency, zero_exchange_rate,
          year_3023, date_3023, table_without_rows,
          survey_share_above_100, survey_two_preferred_values, survey_no_preferred_value, survey_sides_do_not_add_up,
          survey_state_with_bloc_weighting, survey_neither_share_nor_words, survey_answer_of_another_question,

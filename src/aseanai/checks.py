@@ -100,15 +100,15 @@ def check_package(pkg: Package, tables: dict[str, RawTable]) -> list[Problem]:
         if "x-usd" in rules:
             _check_usd(t, rules["x-usd"])
         if "x-status" in rules:
-            _check_status(t, rules["x-status"], dated)
+            _check_status(t, rules["x-status"])
         if "x-levelNeedsSource" in rules and _ok(tables, "sources"):
             for rule in rules["x-levelNeedsSource"]:
                 _check_level_source(t, rule, tables["sources"])
         if "x-reportedBy" in rules and dated is not None:
             for rule in rules["x-reportedBy"]:
                 column = rule["date"]
-                _check_reported(t, np.flatnonzero(t.usable(column) & t.usable(rule["sources"])), column,
-                                rule["sources"], dated, lambda r, c=column: f"{c} {t.stripped(c)[r]} is backed only by sources")
+                rows = np.flatnonzero(t.usable(column) & t.usable(rule["sources"]))
+                _check_reported(t, rows, column, rule["sources"], dated)
         for rule in rules.get("x-requiredWhen", []):
             _check_required_when(t, rule)
         for group in rules.get("x-anyOf", []):
@@ -368,13 +368,12 @@ def _period(a: str, b: str) -> str:
     return f"{'open' if a.startswith('0000') else a} to {'open' if b.startswith('9999') else b}"
 
 
-def _check_status(t: RawTable, rule: dict, dated: dict[str, str | None] | None) -> None:
+def _check_status(t: RawTable, rule: dict) -> None:
     """A status confirms an event: its date is given where required, on or before ``status_as_of``, and
-    on or before today; and some source is dated on or after it (a source cannot confirm what came later)."""
+    on or before today. That a source reports the event is the rule ``x-reportedBy`` (:func:`_check_reported`)."""
     status, as_of = t.stripped(rule["field"]), t.stripped(rule["asOf"])
     has_as_of = t.usable(rule["asOf"])
     today = dt.date.today().isoformat()
-    dated = dated if rule.get("sources") else None
     for value, event in rule["events"].items():
         column = event["date"]
         mine = np.flatnonzero(status == value)
@@ -391,22 +390,16 @@ def _check_status(t: RawTable, rule: dict, dated: dict[str, str | None] | None) 
                                                  f"< {column} {date[r]}): a status cannot be known before the event")
         t.problem(rows[date[rows] > today], column,
                   lambda r: f"{rule['field']} is {value!r} but the date is after today ({today}) ({found(date[r])})")
-        if dated is not None:
-            _check_reported(t, rows, column, rule["sources"], dated,
-                            lambda r: f"{rule['field']} {value!r} on {date[r]} is backed only by sources")
 
 
-def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, dated: dict[str, str | None],
-                    what) -> None:
+def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, dated: dict[str, str | None]) -> None:
     """Each row's ``column`` date is reported by some cited source dated on or after it.
 
     A source published before an event cannot report it (it can only announce it): when every cited
     source with a known date is older than the row's date, the row says something its sources do not.
     A row citing an undated source is not judged. The latest date is worked out once per distinct list of
-    sources (lists repeat), then compared with each row's date. ``what(r)`` starts the message.
+    sources (lists repeat), then compared with each row's date.
     """
-    if cited_in in t.bad:
-        rows = rows[~t.bad[cited_in][rows]]  # one message per cell: a status rule may have reported it already
     if not len(rows):
         return
     col = t.column(cited_in)
@@ -414,10 +407,9 @@ def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, d
     date = t.stripped(column)[rows]
     judged = latest != ""
     early = latest[judged] < date[judged]
-    for r, d in zip(rows[judged][early], latest[judged][early]):
-        t.problem([r], cited_in, f"{what(r)} dated before it (latest {d.replace('-99', '')}); "
-                                 "cite one that reports the event")
-    t.mark(cited_in, rows[judged][early])
+    for r, d, when in zip(rows[judged][early], latest[judged][early], date[judged][early]):
+        t.problem([r], cited_in, f"{column} {when} is backed only by sources dated before it "
+                                 f"(latest {d.replace('-99', '')}); cite one that reports the event")
 
 
 def _latest_date(cited: str, dated: dict[str, str | None]) -> str:
