@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -144,3 +145,49 @@ def test_both_readers_give_the_same_rows_for_every_bundled_file(path):
     assert quick is not None, "the bundled files are plain enough for the quick reader"
     pd.testing.assert_frame_equal(quick[0], exact[0])
     assert quick[1].tolist() == exact[1].tolist()
+
+
+def test_free_text_columns_read_without_factorising_give_the_same_problems_and_frames(data_copy, monkeypatch):
+    """Above 1,000 rows a free-text column whose values are mostly distinct keeps its rows as they are
+    (no factorising); problems (spaces, empty required values, duplicate keys that differ only by spaces)
+    and the loaded frame must be those of the factorising path."""
+    from aseanai import checks, reader
+    from aseanai.datapackage import DataError
+    from conftest import read_rows, write_rows
+
+    path = data_copy / "agreements.csv"
+    rows = read_rows(path)
+    header, body = rows[0], rows[1:]
+    ident, name = header.index("agreement_id"), header.index("name")
+    big = []
+    for i in range(1500):
+        r = list(body[i % len(body)])
+        r[ident] = f"{r[ident]}_x{i}"
+        r[name] = f"{r[name]} ({i})"
+        big.append(r)
+    write_rows(path, [header] + body + big)
+
+    def outcome(factorise):
+        with monkeypatch.context() as m:
+            if factorise:
+                m.setattr(reader, "_mostly_distinct", lambda f, values: False)
+            try:
+                return checks.load_all(data_copy), []
+            except DataError as exc:
+                return None, [str(p) for p in exc.problems]
+
+    assert reader._mostly_distinct(reader.read_package(data_copy).resource("agreements").field_map["name"],
+                                   np.array([r[name] for r in big], dtype=object))
+    (quick, _), (slow, _) = outcome(False), outcome(True)
+    for table in quick:
+        pd.testing.assert_frame_equal(quick[table], slow[table])
+    big[10][name] = " leading space"
+    big[20][name] = ""
+    big[30][ident] = big[31][ident]  # a duplicate key
+    big[40][ident] = big[41][ident] + " "  # a duplicate once stripped (and a trailing space)
+    write_rows(path, [header] + body + big)
+    quick, slow = outcome(False)[1], outcome(True)[1]
+    assert quick == slow
+    for needle in ("leading or trailing spaces", "required value is empty", "duplicate primary key"):
+        assert any("agreements.csv" in p and needle in p for p in quick), needle
+    assert sum("duplicate primary key" in p for p in quick) == 2

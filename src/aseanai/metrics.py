@@ -126,7 +126,28 @@ def expand_blocs(actors: pd.Series, bloc_members: pd.DataFrame, as_of=None) -> p
         merged["left_on"].isna() | (merged["_as_of"] < merged["left_on"]))
     merged = merged[~is_bloc | live.fillna(False).astype(bool)]
     out = merged.assign(member_id=merged["member_id"].where(merged["bloc_id"].notna(), merged["actor_id"]))
-    return out.sort_values(["row", "member_id"])[["row", "actor_id", "member_id"]].reset_index(drop=True)
+    return _sorted(out, ["row", "member_id"])[["row", "actor_id", "member_id"]].reset_index(drop=True)
+
+
+def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame.sort_values(columns)``: ascending, missing values last, ties kept in row order.
+
+    Sorted by :func:`numpy.lexsort` on each column's sorted codes
+    (:func:`pandas.factorize` with ``sort=True``), which for a long frame is
+    quicker than pandas' own multi-column sort; the order is the same (a test
+    holds the two to it).
+    """
+    keys = []
+    for c in reversed(columns):  # numpy.lexsort sorts by the last key first
+        col = frame[c]
+        if col.dtype.kind in "iuf":  # numbers sort as they are, missing ones last
+            vals = col.to_numpy()
+            missing = np.isnan(vals) if col.dtype.kind == "f" else np.zeros(len(vals), dtype=bool)
+            keys += [np.where(missing, 0, vals), missing]
+            continue
+        codes, uniques = pd.factorize(col, sort=True)
+        keys.append(np.where(codes < 0, len(uniques), codes))
+    return frame.iloc[np.lexsort(keys)] if keys else frame
 
 
 def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members: pd.DataFrame | None = None, *,
@@ -187,7 +208,7 @@ def partner_links(agreements: pd.DataFrame, parties: pd.DataFrame, bloc_members:
     links = links.drop_duplicates()
     links = links.astype({"agreement_id": "string", "member_id": "string", "partner_id": "string"})
     links["weight"] = _weights(links, agreements, weight)
-    return links.sort_values(["member_id", "partner_id", "agreement_id"]).reset_index(drop=True)
+    return _sorted(links, ["member_id", "partner_id", "agreement_id"]).reset_index(drop=True)
 
 
 def _membership_date(agreements: pd.DataFrame) -> pd.Series:
@@ -554,14 +575,15 @@ def project_origins(projects: pd.DataFrame, project_actors: pd.DataFrame, compan
         dates = pd.Series(pd.Timestamp(as_of) if as_of is not None else pd.NaT, index=pa.index)
     origin = _origins_on(company_origins, pa["actor_id"], dates)
     share = pa["share"].astype("Float64")
-    known = share.fillna(0).groupby(pa["project_id"]).transform("sum")
-    n_unknown = share.isna().groupby(pa["project_id"]).transform("sum")
+    group = pd.factorize(pa["project_id"])[0]  # one grouping for both sums; row order is kept, no sort needed
+    known = share.fillna(0).groupby(group, sort=False).transform("sum")
+    n_unknown = share.isna().groupby(group, sort=False).transform("sum")
     equal = (1 - known) / n_unknown.where(n_unknown > 0)
     weight = share.fillna(equal).astype(float)
     out = pd.DataFrame({"project_id": pa["project_id"].astype("string"), "actor_id": pa["actor_id"].astype("string"),
                         "role": pa["role"], "origin_id": origin, "weight": weight.to_numpy(),
                         "weight_is_assumed": share.isna().to_numpy()})
-    return out.sort_values(["project_id", "actor_id"]).reset_index(drop=True)
+    return _sorted(out, ["project_id", "actor_id"]).reset_index(drop=True)
 
 
 def _best_spells(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Series,
@@ -579,7 +601,7 @@ def _best_spells(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Ser
                     (m["valid_from"].isna() | (m["valid_from"] <= w)) & (m["valid_to"].isna() | (w < m["valid_to"])))
     rank = {b: i for i, b in enumerate(prefer)}
     m = m[live.astype(bool)].assign(_rank=lambda d: d["basis"].astype(object).map(rank).fillna(len(rank)))
-    return m.sort_values(["_row", "_rank"], kind="stable").drop_duplicates("_row")
+    return _sorted(m, ["_row", "_rank"]).drop_duplicates("_row")
 
 
 def _origins_on(company_origins: pd.DataFrame, actors: pd.Series, dates: pd.Series,

@@ -71,12 +71,33 @@ class RawTable:
     arrays: dict | None = dc_field(default=None, repr=False)  # column -> object array, when read by the csv module
 
     def column(self, name: str) -> Column:
-        """The column's distinct values and codes (computed once)."""
+        """The column's distinct values and codes (computed once).
+
+        A free-text column whose values are mostly distinct (names, titles, ids)
+        is not factorised: its rows are its values (codes ``0..n-1``), since
+        hashing a million distinct strings costs more than it saves.
+        """
         if name not in self._columns:
             values = self.arrays[name] if self.arrays is not None else self.frame[name].to_numpy(dtype=object)
-            codes, raw = _factorize(values)
+            if _mostly_distinct(self.resource.field_map.get(name), values):
+                codes, raw = np.arange(len(values), dtype=np.intp), values
+            else:
+                codes, raw = _factorize(values)
             self._columns[name] = Column(codes, raw, _stripped(raw))
         return self._columns[name]
+
+    def key_codes(self, columns) -> np.ndarray:
+        """One integer per row, equal for rows whose (stripped) values in ``columns`` are equal."""
+        combined = None
+        for name in columns:
+            c = self.column(name)
+            codes = c.codes
+            if c.values is not c.raw:  # two raw values may strip to the same value
+                vcodes, _ = _factorize(c.values)
+                codes = np.asarray(vcodes)[codes]
+            combined = codes.astype(np.int64) if combined is None else \
+                pd.factorize(combined * (int(codes.max(initial=0)) + 1) + codes)[0].astype(np.int64)
+        return combined
 
     def stripped(self, name: str) -> np.ndarray:
         """The column's values per row, stripped (an object array)."""
@@ -108,6 +129,13 @@ class RawTable:
         if column in self.bad:
             mask = mask & ~self.bad[column]
         return mask
+
+
+def _mostly_distinct(f, values: np.ndarray) -> bool:
+    """Whether a column is free text (a string with no enum and no rule) whose first 1,000 values are mostly distinct."""
+    if len(values) <= 1000 or f is None or f.type != "string" or f.enum is not None or f.rules:
+        return False
+    return len(set(values[:1000].tolist())) > 500
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -518,10 +546,12 @@ def _check_keys(t: RawTable) -> None:
     pk = list(t.resource.primary_key)
     if not pk or t.frame.empty:
         return
-    keys = pd.DataFrame({c: t.stripped(c) for c in pk})
-    dup = keys.duplicated(keep=False).to_numpy()
-    if not dup.any():
+    codes = t.key_codes(pk)
+    counts = np.bincount(codes)
+    if len(counts) == len(codes):  # as many distinct keys as rows
         return
+    dup = counts[codes] > 1
+    keys = pd.DataFrame({c: t.stripped(c) for c in pk})
     first = {}
     column = pk[0] if len(pk) == 1 else "+".join(pk)
     for r in np.flatnonzero(dup):
