@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-__all__ = ["CHECK_TAG", "SOLUTION_TAG", "ANSWER_TAG", "EDITION_DROPS", "TEMPLATES", "edition", "title", "pages"]
+__all__ = ["CHECK_TAG", "SOLUTION_TAG", "ANSWER_TAG", "EDITION_DROPS", "TEMPLATES", "edition", "title", "pages",
+           "warm"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -112,3 +113,24 @@ def pages(nb, stem: str, stamp: str) -> dict[str, str]:
     student = edition(nb, "student", stamp)
     return {f"html/{stem}.html": page, f"handouts/{stem}.html": handout,
             f"student/{stem}.ipynb": nbformat.writes(student) + "\n"}
+
+
+def warm() -> None:
+    """Load what converting needs (nbconvert, the templates, the code highlighter) by converting a small notebook.
+
+    A build's worker calls it while its kernel starts, so that its first notebook
+    does not wait for it (about a second on a fresh process). Errors are left to
+    the real conversion to report.
+    """
+    try:
+        import nbformat
+
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("# Warm\n\nText with a [link](https://example.org) and a table:\n\n"
+                                          "| a | b |\n|---|---|\n| 1 | 2 |"),
+            nbformat.v4.new_code_cell("x = 1\nx", outputs=[nbformat.v4.new_output(
+                "execute_result", data={"text/plain": "1", "text/html": "<b>1</b>"}, execution_count=1)]),
+        ])
+        pages(nb, "warm", "warm")
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass

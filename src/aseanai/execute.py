@@ -246,20 +246,15 @@ del _os, _mpl, _plt, _aplot
 """
 
 
-def _silent(km, code: str, timeout: int = 120) -> None:
-    kc = km.blocking_client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=timeout)
-        msg_id = kc.execute(code, silent=True, store_history=False)
-        while True:
-            reply = kc.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel setup failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
+def _silent(kc, code: str, timeout: int = 120) -> None:
+    """Run ``code`` quietly on the worker's client and wait for the kernel's reply."""
+    msg_id = kc.execute(code, silent=True, store_history=False)
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"kernel setup failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
 #: Prefix of a worker kernel's folder in the system temp folder: ``aseanai-kernel-<build pid>-<random>``.
@@ -301,6 +296,9 @@ def _alive(pid: int) -> bool:
 
 
 def _shutdown_worker_kernel() -> None:
+    kc = _WORKER.pop("kc", None)
+    if kc is not None:
+        kc.stop_channels()
     km = _WORKER.pop("km", None)
     if km is not None and km.has_kernel:
         km.shutdown_kernel(now=True)
@@ -310,7 +308,13 @@ def _shutdown_worker_kernel() -> None:
 
 
 def _worker_kernel(cwd: str, figures: str):
-    """This worker's kernel, started (over IPC sockets, not TCP) and warmed on first use, then reset."""
+    """This worker's kernel, started (over IPC sockets, not TCP) and warmed on first use, then reset.
+
+    Returns the kernel manager and the worker's client. The client is made and
+    waited for once, when the kernel starts, and then serves every reset and
+    every notebook: waiting for a client to be ready flushes the kernel's
+    output channel for 0.2 s each time.
+    """
     from jupyter_client.manager import KernelManager
     from multiprocessing.util import Finalize
 
@@ -326,9 +330,12 @@ def _worker_kernel(cwd: str, figures: str):
         _WORKER.update(km=km, sockets=sockets)
         if "finalizer" not in _WORKER:
             _WORKER["finalizer"] = Finalize(None, _shutdown_worker_kernel, exitpriority=10)
-        _silent(km, _WARMUP)
-    _silent(km, _RESET.format(cwd=cwd, figures=figures))
-    return km
+        kc = _WORKER["kc"] = km.blocking_client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=120)
+        _silent(kc, _WARMUP)
+    _silent(_WORKER["kc"], _RESET.format(cwd=cwd, figures=figures))
+    return km, _WORKER["kc"]
 
 
 def write_part(folder: Path, nb, name: str, stamp: str) -> str:
@@ -350,10 +357,28 @@ def write_part(folder: Path, nb, name: str, stamp: str) -> str:
 def _warm(env: dict, cwd: str, figures: str) -> None:
     """Run in a worker process: start and warm its kernel ahead of the first notebook (see :func:`execute_all`)."""
     os.environ.update(env)
+    converter = _converter()  # loads while the kernel starts
     try:
         _worker_kernel(cwd, figures)
     except Exception:  # the notebook that follows starts the kernel again and reports what fails
         _shutdown_worker_kernel()
+    converter.join()
+
+
+def _converter():
+    """A thread that loads the converter in this worker (:func:`aseanai.convert.warm`), started once.
+
+    It runs while the worker waits on its kernel (starting, or executing the
+    worker's first notebook); join it before converting.
+    """
+    import threading
+
+    from .convert import warm
+
+    if "converter" not in _WORKER:
+        _WORKER["converter"] = threading.Thread(target=warm, daemon=True)
+        _WORKER["converter"].start()
+    return _WORKER["converter"]
 
 
 def _execute_one(path: str, env: dict, timeout: int, folder: str, stamp: str) -> Result:
@@ -371,9 +396,10 @@ def _execute_one(path: str, env: dict, timeout: int, folder: str, stamp: str) ->
     figures = Path(folder) / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(path, as_version=4)
+    converter = _converter()
     try:
-        km = _worker_kernel(cwd, str(figures))
-        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL, record_timing=False,
+        km, kc = _worker_kernel(cwd, str(figures))
+        client = NotebookClient(nb, km=km, kc=kc, timeout=timeout, kernel_name=KERNEL, record_timing=False,
                                 resources={"metadata": {"path": cwd}})
         client.execute()
     except CellExecutionError as exc:
@@ -390,6 +416,7 @@ def _execute_one(path: str, env: dict, timeout: int, folder: str, stamp: str) ->
         _shutdown_worker_kernel()
         return Result(name, time.perf_counter() - start, "failed", failure=NotebookFailure(name, None, "", repr(exc)))
     _clean(nb)
+    converter.join()
     title = write_part(Path(folder), nb, name, stamp)
     return Result(name, time.perf_counter() - start, "done", Path(folder), title)
 
