@@ -246,11 +246,26 @@ del _os, _mpl, _plt, _aplot
 """
 
 
-def _silent(kc, code: str, timeout: int = 120) -> None:
-    """Run ``code`` quietly on the worker's client and wait for the kernel's reply."""
+def _silent(km, kc, code: str, timeout: int = 120) -> None:
+    """Run ``code`` quietly on the worker's client and wait for the kernel's reply.
+
+    The request may be sent before the kernel listens (ZeroMQ delivers it once
+    the kernel's socket is up), so the first call also waits for a kernel that
+    is starting; a kernel that dies meanwhile is reported, not waited for.
+    """
+    from queue import Empty
+
     msg_id = kc.execute(code, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
     while True:
-        reply = kc.get_shell_msg(timeout=timeout)
+        try:
+            reply = kc.get_shell_msg(timeout=0.5)
+        except Empty:
+            if not km.is_alive():
+                raise RuntimeError("the kernel died while starting") from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the kernel did not answer within {timeout} s") from None
+            continue
         if reply["parent_header"].get("msg_id") == msg_id:
             break
     if reply["content"]["status"] != "ok":
@@ -310,10 +325,10 @@ def _shutdown_worker_kernel() -> None:
 def _worker_kernel(cwd: str, figures: str):
     """This worker's kernel, started (over IPC sockets, not TCP) and warmed on first use, then reset.
 
-    Returns the kernel manager and the worker's client. The client is made and
-    waited for once, when the kernel starts, and then serves every reset and
-    every notebook: waiting for a client to be ready flushes the kernel's
-    output channel for 0.2 s each time.
+    Returns the kernel manager and the worker's client. The client is made
+    once, when the kernel starts, and then serves every reset and every
+    notebook (nbclient then skips its own wait for a new client to be ready,
+    which flushes the kernel's output channel for 0.2 s each time).
     """
     from jupyter_client.manager import KernelManager
     from multiprocessing.util import Finalize
@@ -332,9 +347,10 @@ def _worker_kernel(cwd: str, figures: str):
             _WORKER["finalizer"] = Finalize(None, _shutdown_worker_kernel, exitpriority=10)
         kc = _WORKER["kc"] = km.blocking_client()
         kc.start_channels()
-        kc.wait_for_ready(timeout=120)
-        _silent(kc, _WARMUP)
-    _silent(_WORKER["kc"], _RESET.format(cwd=cwd, figures=figures))
+        # no wait_for_ready: the warm-up's reply says the kernel is up, without the 0.2 s that waiting spends
+        # flushing the output channel
+        _silent(km, kc, _WARMUP)
+    _silent(km, _WORKER["kc"], _RESET.format(cwd=cwd, figures=figures))
     return km, _WORKER["kc"]
 
 
@@ -357,19 +373,18 @@ def write_part(folder: Path, nb, name: str, stamp: str) -> str:
 def _warm(env: dict, cwd: str, figures: str) -> None:
     """Run in a worker process: start and warm its kernel ahead of the first notebook (see :func:`execute_all`)."""
     os.environ.update(env)
-    converter = _converter()  # loads while the kernel starts
     try:
         _worker_kernel(cwd, figures)
     except Exception:  # the notebook that follows starts the kernel again and reports what fails
         _shutdown_worker_kernel()
-    converter.join()
 
 
 def _converter():
     """A thread that loads the converter in this worker (:func:`aseanai.convert.warm`), started once.
 
-    It runs while the worker waits on its kernel (starting, or executing the
-    worker's first notebook); join it before converting.
+    It runs while the worker waits for its kernel to execute the worker's first
+    notebook (not while the kernel starts: the kernel's imports and the build's
+    cache lookups then have both cores); join it before converting.
     """
     import threading
 
