@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .datapackage import REPORT_FORMAT, REPORT_MARKER, data_dir as resolve_data_dir, is_report, mark_report
-from .execute import (NotebookCache, NotebookFailure, Progress, Result, cache_key, execute_all, file_digest,
-                      remove_stale_kernel_folders)
+from .execute import (NotebookCache, NotebookFailure, Progress, Result, cache_key, close_workers, execute_all,
+                      file_digest, remove_stale_kernel_folders)
 from .notebooks import copy_readme_figures, notebook_paths
 
 __all__ = ["BuildError", "OutputRefused", "NotebookFailure", "Result", "Report", "build", "cache_dir_for",
@@ -344,7 +344,8 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
 
         results = execute_all(nb_paths, jobs=jobs, env=env, staging=staging, stamp=stamp, cache=open_cache,
                               force=force, timeout=timeout, stream=stream,
-                              expected=len(nb_paths) if force else _changed(manifest, inputs))
+                              expected=len(nb_paths) if force else _changed(manifest, inputs),
+                              wait=False)  # the kernels shut down while the report is written
         report = Report(out, 0.0, results)
         if report.failures:
             raise BuildError(_failure_text(report.failures, out))
@@ -358,6 +359,8 @@ def build(out: str | os.PathLike = "build", *, jobs: int | None = None, update_n
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        close_workers()
     try:
         _write_manifest(cache, out, inputs, results)
     except OSError:

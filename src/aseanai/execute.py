@@ -34,7 +34,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["NotebookFailure", "Result", "NotebookCache", "cache_key", "file_digest", "Progress", "execute_all"]
+__all__ = ["NotebookFailure", "Result", "NotebookCache", "cache_key", "file_digest", "Progress", "execute_all",
+           "close_workers"]
 
 KERNEL = "python3"
 #: The notebook metadata key that carries the extra cache key (data, library, environment, kernel).
@@ -511,7 +512,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp: str,
                 cache: NotebookCache | Callable[[], NotebookCache | None] | None = None, force: bool = False,
-                timeout: int = 600, stream=None, expected: int = 0) -> list[Result]:
+                timeout: int = 600, stream=None, expected: int = 0, wait: bool = True) -> list[Result]:
     """Execute notebooks in parallel, one kernel per worker process, reusing cached ones; results in input order.
 
     Each notebook's report files and figures are written below ``staging/STEM`` (or
@@ -526,6 +527,10 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
     after all, the warm kernels are shut down unused; if more notebooks need
     executing than expected (a damaged cache entry), they queue on the warm
     workers, which may be fewer than ``jobs``.
+
+    With ``wait=False`` the workers shut their kernels down while the caller
+    goes on (writing the report); the caller then calls :func:`close_workers`
+    before it returns.
     """
     import nbformat
 
@@ -559,8 +564,15 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
                 pool = _pool(workers)
             _run_pool(pool, workers, todo, env, staging, stamp, timeout, progress, results)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)  # each worker shuts its kernel down as it exits
+        if pool is not None:  # each worker shuts its kernel down as it exits
+            if wait:
+                pool.shutdown(wait=True, cancel_futures=True)
+            else:
+                import threading
+
+                closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True})
+                closing.start()
+                _CLOSING.append(closing)
         progress.close()
     if cache is not None:
         for p in todo:
@@ -573,6 +585,16 @@ def execute_all(paths: list[Path], *, jobs: int, env: dict, staging: Path, stamp
                 except Exception as exc:  # the cache only saves time: the report is still right
                     progress.stream.write(f"  (not cached: {p.name}: {exc})\n")
     return [results[p.name] for p in paths]
+
+
+#: Threads shutting worker pools down (``execute_all(wait=False)``), until :func:`close_workers` joins them.
+_CLOSING: list = []
+
+
+def close_workers() -> None:
+    """Wait until the workers of every pool left closing have shut their kernels down and exited."""
+    while _CLOSING:
+        _CLOSING.pop().join()
 
 
 def _run_pool(pool: ProcessPoolExecutor, workers: int, paths, env, staging, stamp, timeout, progress,
