@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -475,6 +476,8 @@ def write_results(r: dict, path: Path) -> str:
 
 
 NOTES = HERE / "NOTES.md"
+#: The figures of the last run, to write RESULTS.md again with new notes (``--rewrite``); not committed.
+LAST_RUN = REPO / ".tools" / "bench-last-run.json"
 
 
 def main(argv=None) -> int:
@@ -486,7 +489,15 @@ def main(argv=None) -> int:
     ap.add_argument("--notebooks", nargs="*", default=None, metavar="NB",
                     help="notebooks for the build benchmarks (default: every notebook in notebooks/)")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    ap.add_argument("--rewrite", metavar="JSON", default=None,
+                    help="measure nothing: write --out again from the figures a run saved in JSON (each run saves "
+                         f"them in {LAST_RUN.relative_to(REPO)}), with the current NOTES.md")
     args = ap.parse_args(argv)
+    if args.rewrite:
+        r = json.loads(Path(args.rewrite).read_text(encoding="utf-8"))
+        r["notes"] = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else r.pop("notes", None)
+        print(write_results(r, Path(args.out)))
+        return 0
     if args.reps < 5:
         ap.error("--reps must be at least 5")
     if args.notebooks:
@@ -512,6 +523,8 @@ def main(argv=None) -> int:
         r["failed"] = "\n".join(failed)
     if NOTES.exists():
         r["notes"] = NOTES.read_text(encoding="utf-8").strip()
+    LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
+    LAST_RUN.write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
     print(write_results(r, Path(args.out)))
     return 1 if failed else 0
 
