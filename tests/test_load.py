@@ -183,11 +183,15 @@ def test_free_text_columns_read_without_factorising_give_the_same_problems_and_f
         pd.testing.assert_frame_equal(quick[table], slow[table])
     big[10][name] = " leading space"
     big[20][name] = ""
-    big[30][ident] = big[31][ident]  # a duplicate key
-    big[40][ident] = big[41][ident] + " "  # a duplicate once stripped (and a trailing space)
+    big[30][ident] = big[31][ident]  # a duplicate key, in a key column with no spaces anywhere
     write_rows(path, [header] + body + big)
     quick, slow = outcome(False)[1], outcome(True)[1]
     assert quick == slow
     for needle in ("leading or trailing spaces", "required value is empty", "duplicate primary key"):
         assert any("agreements.csv" in p and needle in p for p in quick), needle
+    assert sum("duplicate primary key" in p for p in quick) == 1
+    big[40][ident] = big[41][ident] + " "  # a duplicate once stripped (and a trailing space)
+    write_rows(path, [header] + body + big)
+    quick, slow = outcome(False)[1], outcome(True)[1]
+    assert quick == slow
     assert sum("duplicate primary key" in p for p in quick) == 2

@@ -118,9 +118,10 @@ def pages(nb, stem: str, stamp: str) -> dict[str, str]:
 def warm() -> None:
     """Load what converting needs (nbconvert, the templates, the code highlighter) by converting a small notebook.
 
-    A build's worker calls it while its kernel starts, so that its first notebook
-    does not wait for it (about a second on a fresh process). Errors are left to
-    the real conversion to report.
+    A build's worker calls it in a thread while its kernel executes the worker's
+    first notebook, so that converting that notebook does not wait for it
+    (about a second on a fresh process). Errors are left to the real conversion
+    to report.
     """
     try:
         import nbformat

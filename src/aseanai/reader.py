@@ -44,8 +44,9 @@ class Column:
     """One column as distinct values: ``values[codes]`` gives the rows back (already stripped)."""
 
     codes: np.ndarray  # int, one per row
-    raw: np.ndarray  # distinct values as written
+    raw: np.ndarray  # distinct values as written (or every row's value, when ``distinct`` is false)
     values: np.ndarray  # the same, stripped of surrounding spaces
+    distinct: bool = True  # false for a free-text column kept row by row: ``raw`` may then repeat a value
 
     def rows(self, mask_over_values: np.ndarray) -> np.ndarray:
         """Row positions whose value is flagged in a boolean mask over the distinct values."""
@@ -79,11 +80,9 @@ class RawTable:
         """
         if name not in self._columns:
             values = self.arrays[name] if self.arrays is not None else self.frame[name].to_numpy(dtype=object)
-            if _mostly_distinct(self.resource.field_map.get(name), values):
-                codes, raw = np.arange(len(values), dtype=np.intp), values
-            else:
-                codes, raw = _factorize(values)
-            self._columns[name] = Column(codes, raw, _stripped(raw))
+            distinct = not _mostly_distinct(self.resource.field_map.get(name), values)
+            codes, raw = _factorize(values) if distinct else (np.arange(len(values), dtype=np.intp), values)
+            self._columns[name] = Column(codes, raw, _stripped(raw), distinct)
         return self._columns[name]
 
     def key_codes(self, columns) -> np.ndarray:
@@ -92,7 +91,7 @@ class RawTable:
         for name in columns:
             c = self.column(name)
             codes = c.codes
-            if c.values is not c.raw:  # two raw values may strip to the same value
+            if c.values is not c.raw or not c.distinct:  # two raw values may strip to the same value, or repeat
                 vcodes, _ = _factorize(c.values)
                 codes = np.asarray(vcodes)[codes]
             combined = codes.astype(np.int64) if combined is None else \
