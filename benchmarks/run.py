@@ -476,8 +476,14 @@ def write_results(r: dict, path: Path) -> str:
 
 
 NOTES = HERE / "NOTES.md"
-#: The figures of the last run, to write RESULTS.md again with new notes (``--rewrite``); not committed.
-LAST_RUN = REPO / ".tools" / "bench-last-run.json"
+#: Where a run saves its figures, to write its results again with new notes (``--rewrite``); not committed.
+#: One file per results file: a partial run into another file never replaces the figures of a full run.
+SAVED = REPO / ".tools" / "bench"
+
+
+def saved_figures(out: Path) -> Path:
+    """The JSON file that keeps the figures of the run written to ``out``."""
+    return SAVED / (Path(out).stem + ".json")
 
 
 def main(argv=None) -> int:
@@ -489,12 +495,15 @@ def main(argv=None) -> int:
     ap.add_argument("--notebooks", nargs="*", default=None, metavar="NB",
                     help="notebooks for the build benchmarks (default: every notebook in notebooks/)")
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    ap.add_argument("--rewrite", metavar="JSON", default=None,
-                    help="measure nothing: write --out again from the figures a run saved in JSON (each run saves "
-                         f"them in {LAST_RUN.relative_to(REPO)}), with the current NOTES.md")
+    ap.add_argument("--rewrite", action="store_true",
+                    help="measure nothing: write --out again from the figures the run that wrote it saved (in "
+                         f"{SAVED.relative_to(REPO)}/), with the current NOTES.md")
     args = ap.parse_args(argv)
     if args.rewrite:
-        r = json.loads(Path(args.rewrite).read_text(encoding="utf-8"))
+        saved = saved_figures(Path(args.out))
+        if not saved.is_file():
+            ap.error(f"no saved figures for {args.out} ({saved} is missing): run the benchmark that writes it first")
+        r = json.loads(saved.read_text(encoding="utf-8"))
         r["notes"] = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else r.pop("notes", None)
         print(write_results(r, Path(args.out)))
         return 0
@@ -523,8 +532,9 @@ def main(argv=None) -> int:
         r["failed"] = "\n".join(failed)
     if NOTES.exists():
         r["notes"] = NOTES.read_text(encoding="utf-8").strip()
-    LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
-    LAST_RUN.write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
+    saved = saved_figures(Path(args.out))
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
     print(write_results(r, Path(args.out)))
     return 1 if failed else 0
 
