@@ -229,7 +229,7 @@ def test_evidence_levels_are_read_from_the_data_contract():
     assert metrics.EVIDENCE_LEVELS == tuple(field["constraints"]["enum"])
 
 
-@pytest.mark.parametrize("columns", [["a", "b"], ["c", "d", "a"], ["b", "c"], ["a", "c", "b", "d"], ["d"]])
+@pytest.mark.parametrize("columns", [["a", "b"], ["c", "d", "a"], ["b", "c"], ["a", "c", "b", "d"], ["d"], ["e", "b"]])
 def test_the_quick_sort_orders_rows_as_pandas_does(columns):
     """metrics sorts long frames with numpy.lexsort; the order must be pandas' (missing last, ties in row order)."""
     from aseanai.metrics import _sorted
@@ -239,6 +239,7 @@ def test_the_quick_sort_orders_rows_as_pandas_does(columns):
         n = int(rng.integers(0, 60))
         f = pd.DataFrame({"a": pd.array(rng.choice(["x", "y", "z", None], n), dtype="string"),
                           "b": rng.choice([1.0, 2.0, np.nan], n), "c": rng.integers(0, 3, n),
-                          "d": rng.choice(["p", "q", None], n).astype(object), "id": np.arange(n)})
+                          "d": rng.choice(["p", "q", None], n).astype(object), "id": np.arange(n),
+                          "e": pd.array(rng.choice([1, 2, None], n), dtype="Int64")})
         expected = f.sort_values(columns, kind="stable")  # stable: pandas' multi-column sort is, a single one is not
         assert _sorted(f, columns)["id"].tolist() == expected["id"].tolist()

@@ -140,7 +140,7 @@ def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     keys = []
     for c in reversed(columns):  # numpy.lexsort sorts by the last key first
         col = frame[c]
-        if col.dtype.kind in "iuf":  # numbers sort as they are, missing ones last
+        if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":  # numpy numbers sort as they are, NaN last
             vals = col.to_numpy()
             missing = np.isnan(vals) if col.dtype.kind == "f" else np.zeros(len(vals), dtype=bool)
             keys += [np.where(missing, 0, vals), missing]
