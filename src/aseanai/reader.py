@@ -550,16 +550,15 @@ def _check_keys(t: RawTable) -> None:
     if len(counts) == len(codes):  # as many distinct keys as rows
         return
     dup = counts[codes] > 1
-    keys = pd.DataFrame({c: t.stripped(c) for c in pk})
-    first = {}
+    values = [t.stripped(c) for c in pk]
+    first: dict[int, int] = {}  # key code -> line of its first row
     column = pk[0] if len(pk) == 1 else "+".join(pk)
     for r in np.flatnonzero(dup):
-        k = tuple(keys.iloc[r])
-        if k in first:
-            shown = ", ".join(f"{c}={v!r}" for c, v in zip(pk, k))
-            t.problem([r], column, f"duplicate primary key, first on line {first[k]} ({shown})")
+        if codes[r] in first:
+            shown = ", ".join(f"{c}={v[r]!r}" for c, v in zip(pk, values))
+            t.problem([r], column, f"duplicate primary key, first on line {first[codes[r]]} ({shown})")
         else:
-            first[k] = int(t.lines[r])
+            first[codes[r]] = int(t.lines[r])
     for c in pk:
         t.mark(c, np.flatnonzero(dup))
 
