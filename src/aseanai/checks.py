@@ -402,8 +402,8 @@ def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, d
     """
     if not len(rows):
         return
-    col = t.column(cited_in)
-    latest = np.array([_latest_date(v, dated) for v in col.values], dtype=object)[col.codes[rows]]
+    col, sep = t.column(cited_in), t.resource.field_map[cited_in].delimiter
+    latest = np.array([_latest_date(v, dated, sep) for v in col.values], dtype=object)[col.codes[rows]]
     date = t.stripped(column)[rows]
     judged = latest != ""
     early = latest[judged] < date[judged]
@@ -412,9 +412,9 @@ def _check_reported(t: RawTable, rows: np.ndarray, column: str, cited_in: str, d
                                  f"(latest {d.replace('-99', '')}); cite one that reports the event")
 
 
-def _latest_date(cited: str, dated: dict[str, str | None]) -> str:
+def _latest_date(cited: str, dated: dict[str, str | None], delimiter: str) -> str:
     """The latest date among the cited sources, or "" when none is known or one of them is undated."""
-    dates = [dated.get(s.strip()) for s in cited.split(";") if s.strip() in dated]
+    dates = [dated.get(s.strip()) for s in cited.split(delimiter) if s.strip() in dated]
     return "" if not dates or None in dates else max(dates)
 
 
@@ -427,8 +427,8 @@ def _check_level_source(t: RawTable, rule: dict, sources: RawTable) -> None:
     """
     field, cited_in, want = rule["field"], rule["sources"], rule["sourceType"]
     kind = dict(zip(sources.stripped("source_id"), sources.stripped("source_type")))
-    col = t.column(cited_in)
-    kinds = [sorted({kind[s.strip()] for s in v.split(";") if s.strip() in kind}) for v in col.values]
+    col, sep = t.column(cited_in), t.resource.field_map[cited_in].delimiter
+    kinds = [sorted({kind[s.strip()] for s in v.split(sep) if s.strip() in kind}) for v in col.values]
     short = np.array([bool(k) and want not in k for k in kinds], dtype=bool)
     rows = np.flatnonzero((t.stripped(field) == rule["level"]) & short[col.codes])  # an old source is still a source
     t.problem(rows, field, lambda r: f"{rule['level']!r} but no cited source is of type {want!r} "
