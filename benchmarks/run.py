@@ -504,7 +504,8 @@ def main(argv=None) -> int:
         if not saved.is_file():
             ap.error(f"no saved figures for {args.out} ({saved} is missing): run the benchmark that writes it first")
         r = json.loads(saved.read_text(encoding="utf-8"))
-        r["notes"] = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else r.pop("notes", None)
+        if NOTES.exists():  # else the notes saved with the figures stay
+            r["notes"] = NOTES.read_text(encoding="utf-8").strip()
         print(write_results(r, Path(args.out)))
         return 0
     if args.reps < 5:
